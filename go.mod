@@ -1,0 +1,17 @@
+module github.com/frebscan/frebscan
+
+go 1.26.0
+
+require (
+	github.com/antchfx/xmlquery v1.5.2
+	github.com/spf13/cobra v1.10.2
+	golang.org/x/text v0.43.0
+)
+
+require (
+	github.com/antchfx/xpath v1.3.9 // indirect
+	github.com/golang/groupcache v0.0.0-20210331224755-41bb18bfe9da // indirect
+	github.com/inconshreveable/mousetrap v1.1.0 // indirect
+	github.com/spf13/pflag v1.0.9 // indirect
+	golang.org/x/net v0.33.0 // indirect
+)

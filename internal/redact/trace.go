@@ -1,0 +1,76 @@
+package redact
+
+import (
+	"fmt"
+
+	"github.com/frebscan/frebscan/internal/freb"
+)
+
+// Trace returns a copy of t with every secret hidden: header values, the
+// raw header blocks and set-header values inside events, tokens in URLs,
+// and request bodies (form posts carry passwords). t is not modified.
+func Trace(t *freb.Trace) *freb.Trace {
+	c := *t
+	c.URL = URL(t.URL)
+	c.RequestHeaders = List(t.RequestHeaders)
+	c.ResponseHeaders = List(t.ResponseHeaders)
+	c.RequestHeaderChanges = Changes(t.RequestHeaderChanges)
+	c.ResponseHeaderChanges = Changes(t.ResponseHeaderChanges)
+	c.Attributes = attributes(t.Attributes)
+	if t.Passes != nil {
+		c.Passes = make([]freb.Pass, len(t.Passes))
+		for i, p := range t.Passes {
+			p.URL = URL(p.URL)
+			p.Headers = List(p.Headers)
+			c.Passes[i] = p
+		}
+	}
+	c.Events = events(t.Events)
+	c.AuthEvents = events(t.AuthEvents)
+	return &c
+}
+
+func attributes(as []freb.Attribute) []freb.Attribute {
+	out := make([]freb.Attribute, len(as))
+	for i, a := range as {
+		if a.Name == "url" {
+			a.Value = URL(a.Value)
+		}
+		out[i] = a
+	}
+	return out
+}
+
+func events(evs []freb.Event) []freb.Event {
+	if evs == nil {
+		return nil
+	}
+	out := make([]freb.Event, len(evs))
+	for i, ev := range evs {
+		out[i] = Event(ev)
+	}
+	return out
+}
+
+// Event returns ev with secrets in its data fields hidden.
+func Event(ev freb.Event) freb.Event {
+	data := make([]freb.Field, len(ev.Data))
+	headerName := ev.Get("HeaderName")
+	for i, f := range ev.Data {
+		switch f.Name {
+		case "Headers":
+			f.Value = Block(f.Value)
+		case "HeaderValue":
+			f.Value = Header(headerName, f.Value)
+		case "RequestURL", "OldUrl", "NewUrl", "RedirectURL", "Input", "ExpandedInput":
+			f.Value = URL(f.Value)
+		case "Buffer":
+			if ev.Name == "GENERAL_REQUEST_ENTITY" && f.Value != "" {
+				f.Value = fmt.Sprintf("<request body, %d bytes, redacted>", len(f.Value))
+			}
+		}
+		data[i] = f
+	}
+	ev.Data = data
+	return ev
+}
