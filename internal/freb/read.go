@@ -1,6 +1,7 @@
 package freb
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -40,10 +41,11 @@ func Read(r io.Reader, name string, opts Options) (*Trace, error) {
 		return nil, &Error{File: name, Offset: 0, Err: err}
 	}
 	b := newBuilder(name, opts)
-	src, err := newXMLQuerySource(in, b)
+	xq, err := newXMLQuerySource(in, b)
 	if err != nil {
 		return nil, &Error{File: name, Offset: -1, Err: err}
 	}
+	var src eventSource = xq
 	for {
 		ev := new(Event)
 		err := src.Next(ev)
@@ -51,7 +53,7 @@ func Read(r io.Reader, name string, opts Options) (*Trace, error) {
 			break
 		}
 		if err != nil {
-			if stop := b.fail(err, src); stop != nil {
+			if stop := b.fail(err, xq); stop != nil {
 				stop.File = name
 				return nil, stop
 			}
@@ -74,7 +76,7 @@ func (b *builder) fail(err error, src *xmlquerySource) *Error {
 		return &Error{Line: line, Offset: -1, Err: err}
 	}
 	if !src.rooted {
-		if name, _, ok := sniffRoot(src.prefix.buf); ok && name == rootElement {
+		if name, _, ok := sniffRoot(src.prefix.buf); (ok && name == rootElement) || bytes.Contains(src.prefix.buf, []byte("<"+rootElement)) {
 			return &Error{Line: line, Offset: -1, Err: fmt.Errorf("broken before the first complete <Event>: %v", err)}
 		}
 		return &Error{Line: line, Offset: -1, Err: fmt.Errorf("%w: %v", ErrNotFREB, err)}

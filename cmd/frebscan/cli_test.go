@@ -1,0 +1,135 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// binary is the real frebscan built once for all CLI tests: the tests
+// exercise what users run, flags and exit codes included.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "frebscan-cli")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "frebscan")
+	if runtime.GOOS == "windows" {
+		binary += ".exe"
+	}
+	out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput()
+	if err != nil {
+		os.Stderr.Write(out)
+		os.RemoveAll(dir)
+		os.Exit(2)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+func frebscan(t *testing.T, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Env = append(os.Environ(), "NO_COLOR=1")
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return result{out.String(), errb.String(), code}
+}
+
+const ews400 = "../../internal/freb/testdata/ews-400.xml"
+
+func TestShowText(t *testing.T) {
+	r := frebscan(t, "show", ews400)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{"Request summary", "400", "ManagedPipelineHandler", "X-ClientSide", "Via", "HTTPS/1.1 kemp-lb:443",
+		"NTLM <type 1 message", "ClientId=<redacted>", "Persistent-Auth", "Timeline", "Slowest steps"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("show output lacks %q", want)
+		}
+	}
+	if strings.Contains(r.stdout, "TlRMTVNTUAAB") || strings.Contains(r.stdout, "ABCDEF0123") {
+		t.Error("show leaked a secret without --no-redact")
+	}
+	if r := frebscan(t, "show", "--no-redact", ews400); !strings.Contains(r.stdout, "TlRMTVNTUAAB") {
+		t.Error("--no-redact did not show the token")
+	}
+}
+
+func TestShowJSON(t *testing.T) {
+	r := frebscan(t, "show", "--format", "json", ews400)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+		t.Fatalf("not JSON: %v", err)
+	}
+	for _, k := range []string{"file", "url", "verb", "statusCode", "subStatusCode", "triggerStatusCode", "failureReason", "timeTakenMs",
+		"siteId", "appPoolId", "activityId", "server", "clientAddress", "requestHeaders", "responseHeaders", "errorStatus", "eventCount", "truncated", "warnings"} {
+		if _, ok := doc[k]; !ok {
+			t.Errorf("JSON lacks %q", k)
+		}
+	}
+	if _, ok := doc["events"]; ok {
+		t.Error("events included without --events all")
+	}
+	r = frebscan(t, "show", "-f", "json", ews400, ews400)
+	var arr []map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &arr); err != nil || len(arr) != 2 {
+		t.Fatalf("two files should give an array of 2: %v", err)
+	}
+}
+
+func TestShowBadInput(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "fr000001.xml")
+	os.WriteFile(empty, nil, 0o644)
+	html := filepath.Join(dir, "fr000002.xml")
+	os.WriteFile(html, []byte("<html></html>"), 0o644)
+	r := frebscan(t, "show", empty, html, ews400, filepath.Join(dir, "missing.xml"))
+	if r.code != 2 {
+		t.Errorf("exit %d, want 2", r.code)
+	}
+	for _, want := range []string{empty + ": byte 0: not a FREB trace: the file is empty", html, "root element is <html>", "missing.xml"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	if !strings.Contains(r.stdout, "ManagedPipelineHandler") {
+		t.Error("the good file was not shown")
+	}
+	if r := frebscan(t, "show", "--format", "yaml", ews400); r.code != 2 || !strings.Contains(r.stderr, "unknown --format") {
+		t.Errorf("bad format: exit %d %s", r.code, r.stderr)
+	}
+	if r := frebscan(t, "show"); r.code != 2 {
+		t.Errorf("no args: exit %d", r.code)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	if r := frebscan(t, "version"); r.code != 0 || !strings.HasPrefix(r.stdout, "frebscan ") {
+		t.Errorf("version: %+v", r)
+	}
+}

@@ -1,0 +1,30 @@
+package report
+
+import (
+	"encoding/json"
+	"io"
+
+	"github.com/frebscan/frebscan/internal/freb"
+)
+
+// WriteTracesJSON writes traces as JSON: one object for one trace, an
+// array for several, so `show one.xml | jq .url` works without [0].
+// Events are included only when withEvents is set; they are most of the
+// size and rarely what a script wants.
+func WriteTracesJSON(w io.Writer, traces []*freb.Trace, withEvents bool) error {
+	out := make([]*freb.Trace, len(traces))
+	for i, t := range traces {
+		c := *t
+		if !withEvents {
+			c.Events = nil
+		}
+		out[i] = &c
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if len(out) == 1 {
+		return enc.Encode(out[0])
+	}
+	return enc.Encode(out)
+}
