@@ -157,6 +157,13 @@ func (b *builder) derive(ev *Event) {
 			p.HTTPStatus = atoi(ev.Get("HttpStatus"))
 			p.HTTPSubStatus = atoi(ev.Get("HttpSubStatus"))
 		}
+	case "GENERAL_FLUSH_RESPONSE_END", "GENERAL_READ_ENTITY_END", "NOTIFY_MODULE_COMPLETION":
+		if code := parseCode(ev.Get("ErrorCode")); code != 0 {
+			t.IOErrors = append(t.IOErrors, IOError{
+				Event: ev.Index, Name: ev.Name, Module: ev.Get("ModuleName"),
+				ErrorCode: code, ErrorText: oneLine(lookup(ev.Descriptions, "ErrorCode")),
+			})
+		}
 	case "LOG_FILE_MAX_SIZE_TRUNCATE":
 		t.Truncated = true
 		b.warn("IIS cut the trace at maxLogFileSizeKB (LOG_FILE_MAX_SIZE_TRUNCATE): later events are missing")

@@ -69,6 +69,11 @@ type Trace struct {
 	// module set one); Errors holds every one in order.
 	ErrorStatus *ErrorStatus  `json:"errorStatus"`
 	Errors      []ErrorStatus `json:"errors,omitempty"`
+	// IOErrors are failed reads, writes and completions
+	// (GENERAL_FLUSH_RESPONSE_END, GENERAL_READ_ENTITY_END,
+	// NOTIFY_MODULE_COMPLETION with a non-zero ErrorCode): how a reset
+	// connection shows up in a trace.
+	IOErrors []IOError `json:"ioErrors,omitempty"`
 	// AuthEvents are the authentication events (AUTH_*, USER_SET).
 	AuthEvents []Event `json:"authEvents,omitempty"`
 	// SlowestSteps are the longest gaps between consecutive events, longest
@@ -117,6 +122,15 @@ type ErrorStatus struct {
 	// Description comes from SET_RESPONSE_ERROR_DESCRIPTION when present.
 	Description string `json:"description,omitempty"`
 	Event       int    `json:"event"`
+}
+
+// IOError is a non-zero ErrorCode on an I/O event.
+type IOError struct {
+	Event     int    `json:"event"`
+	Name      string `json:"name"`
+	Module    string `json:"module,omitempty"`
+	ErrorCode uint32 `json:"errorCode"`
+	ErrorText string `json:"errorText,omitempty"`
 }
 
 // Step is a gap between two events: the time IIS spent after Event before

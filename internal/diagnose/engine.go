@@ -1,0 +1,132 @@
+package diagnose
+
+import (
+	"fmt"
+	"sort"
+)
+
+// Engine runs a catalogue of rules.
+type Engine struct {
+	rules []*Rule
+	byID  map[string]*Rule
+}
+
+// NewEngine checks the catalogue (unique IDs, a match function each) and
+// returns an engine for it. A bad catalogue is a programming error caught
+// by tests, so it is reported, not tolerated.
+func NewEngine(rules []*Rule) (*Engine, error) {
+	e := &Engine{byID: map[string]*Rule{}}
+	for _, r := range rules {
+		switch {
+		case r.ID == "" || r.Title == "":
+			return nil, fmt.Errorf("rule %q has no ID or title", r.ID)
+		case e.byID[r.ID] != nil:
+			return nil, fmt.Errorf("rule %q is defined twice", r.ID)
+		case r.Trace == nil && r.Sequence == nil:
+			return nil, fmt.Errorf("rule %q has no match function", r.ID)
+		}
+		e.byID[r.ID] = r
+		e.rules = append(e.rules, r)
+	}
+	sort.SliceStable(e.rules, func(i, j int) bool {
+		if e.rules[i].Severity != e.rules[j].Severity {
+			return e.rules[i].Severity > e.rules[j].Severity
+		}
+		return e.rules[i].ID < e.rules[j].ID
+	})
+	return e, nil
+}
+
+// Rules returns the catalogue, most severe first.
+func (e *Engine) Rules() []*Rule { return e.rules }
+
+// Rule returns the rule with the given ID, or nil.
+func (e *Engine) Rule(id string) *Rule { return e.byID[id] }
+
+// Trace runs every single-trace rule on s.
+func (e *Engine) Trace(s *Subject) []Finding {
+	var out []Finding
+	for _, r := range e.rules {
+		if r.Trace == nil {
+			continue
+		}
+		m := r.Trace(s)
+		if m == nil {
+			continue
+		}
+		out = append(out, finding(r, m, s.Proxy.Vendor, []string{s.Trace.File}, nil))
+	}
+	return out
+}
+
+// Sequence runs every sequence rule on one client's ordered traces.
+func (e *Engine) Sequence(seq *Sequence) []Finding {
+	var out []Finding
+	for _, r := range e.rules {
+		if r.Sequence == nil {
+			continue
+		}
+		m := r.Sequence(seq)
+		if m == nil {
+			continue
+		}
+		files := make([]string, len(seq.Steps))
+		for i, st := range seq.Steps {
+			files[i] = st.File
+		}
+		out = append(out, finding(r, m, seq.Vendor, files, seq.Steps))
+	}
+	return out
+}
+
+func finding(r *Rule, m *Match, vendor string, files []string, steps []SequenceStep) Finding {
+	f := Finding{
+		Rule:       r.ID,
+		Title:      r.Title,
+		Severity:   r.Severity,
+		Confidence: m.Confidence,
+		Summary:    m.Summary,
+		Evidence:   m.Evidence,
+		Vendor:     vendor,
+		Fix:        r.FixFor(vendor),
+		References: r.References,
+		Traces:     files,
+		Sequence:   steps,
+	}
+	if m.Severity != nil {
+		f.Severity = *m.Severity
+	}
+	if f.Confidence == "" {
+		f.Confidence = ConfidenceMedium
+	}
+	if f.Evidence == nil {
+		f.Evidence = []Evidence{}
+	}
+	return f
+}
+
+// Sort orders findings most severe first, then by confidence, rule and
+// first trace, so reports are stable.
+func Sort(fs []Finding) {
+	rank := map[Confidence]int{ConfidenceHigh: 0, ConfidenceMedium: 1, ConfidenceLow: 2}
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.Severity != b.Severity {
+			return a.Severity > b.Severity
+		}
+		if rank[a.Confidence] != rank[b.Confidence] {
+			return rank[a.Confidence] < rank[b.Confidence]
+		}
+		if a.Rule != b.Rule {
+			return a.Rule < b.Rule
+		}
+		return first(a.Traces) < first(b.Traces)
+	})
+}
+
+func first(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return s[0]
+}

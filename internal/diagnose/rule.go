@@ -1,0 +1,154 @@
+// Package diagnose names known failures in FREB traces. Rules are data
+// (ID, title, severity, explanation, fixes, references) plus a match
+// function; the engine runs them over single traces and over sequences of
+// traces from the same client, and returns findings with their evidence.
+package diagnose
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Severity orders findings. Its JSON form is the lower-case name.
+type Severity int
+
+// Severities, least severe first so comparisons read naturally.
+const (
+	Info Severity = iota
+	Low
+	Medium
+	High
+	Critical
+)
+
+var severityNames = []string{"info", "low", "medium", "high", "critical"}
+
+func (s Severity) String() string {
+	if s < Info || s > Critical {
+		return fmt.Sprintf("severity(%d)", int(s))
+	}
+	return severityNames[s]
+}
+
+// MarshalJSON writes the name.
+func (s Severity) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }
+
+// UnmarshalJSON reads the name.
+func (s *Severity) UnmarshalJSON(b []byte) error {
+	var name string
+	if err := json.Unmarshal(b, &name); err != nil {
+		return err
+	}
+	v, err := ParseSeverity(name)
+	*s = v
+	return err
+}
+
+// ParseSeverity reads a severity name as users type it on the command line.
+func ParseSeverity(name string) (Severity, error) {
+	for i, n := range severityNames {
+		if strings.EqualFold(strings.TrimSpace(name), n) {
+			return Severity(i), nil
+		}
+	}
+	return Info, fmt.Errorf("unknown severity %q (want one of %s)", name, strings.Join(severityNames, ", "))
+}
+
+// Confidence says how much of the evidence a rule looks for was present.
+type Confidence string
+
+// Confidence levels.
+const (
+	ConfidenceHigh   Confidence = "high"
+	ConfidenceMedium Confidence = "medium"
+	ConfidenceLow    Confidence = "low"
+)
+
+// Rule is one known failure. Everything but the match functions is data,
+// so `frebscan rules`, `frebscan explain` and the docs come from the same
+// values the engine uses.
+type Rule struct {
+	// ID is stable kebab-case: reports, JSON and users' filters use it.
+	ID       string
+	Title    string
+	Severity Severity
+	// Explanation says what happens and why, in plain words.
+	Explanation string
+	// Looks lists the evidence the rule looks for, for `explain`.
+	Looks []string
+	// Fix is the general remedy; VendorFixes override it when the proxy
+	// vendor is known (keys are fingerprint vendor names).
+	Fix         string
+	VendorFixes map[string]string
+	References  []string
+
+	// Trace matches one trace; nil for rules that need several.
+	Trace func(*Subject) *Match
+	// Sequence matches the ordered traces of one client; nil for rules
+	// that look at single traces only.
+	Sequence func(*Sequence) *Match
+}
+
+// FixFor returns the fix to show when the proxy vendor is known.
+func (r *Rule) FixFor(vendor string) string {
+	if f, ok := r.VendorFixes[vendor]; ok && f != "" {
+		return f
+	}
+	return r.Fix
+}
+
+// Vendors returns the vendors with a specific fix, sorted.
+func (r *Rule) Vendors() []string {
+	out := make([]string, 0, len(r.VendorFixes))
+	for v := range r.VendorFixes {
+		out = append(out, v)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Match is what a rule's match function returns when it fires.
+type Match struct {
+	Confidence Confidence
+	Evidence   []Evidence
+	// Severity overrides the rule's severity when set (e.g. a lone 401.2
+	// is info, a 401.1 is high).
+	Severity *Severity
+	// Summary is a one-line statement of this instance ("Apple Mail sent
+	// the EWS POST without credentials after the handshake").
+	Summary string
+}
+
+// Evidence is one exact item that supports a finding.
+type Evidence struct {
+	// Where is the kind of place: "request header", "response header",
+	// "event", "trace", "sequence", "proxy", "client".
+	Where string `json:"where"`
+	Name  string `json:"name"`
+	Value string `json:"value"`
+	// File is the trace the item comes from, when the finding spans
+	// several.
+	File string `json:"file,omitempty"`
+}
+
+// Finding is a rule that fired, with everything a report needs.
+type Finding struct {
+	Rule       string     `json:"rule"`
+	Title      string     `json:"title"`
+	Severity   Severity   `json:"severity"`
+	Confidence Confidence `json:"confidence"`
+	Summary    string     `json:"summary,omitempty"`
+	Evidence   []Evidence `json:"evidence"`
+	// Vendor is the proxy vendor the fix was chosen for ("" when none).
+	Vendor     string   `json:"vendor,omitempty"`
+	Fix        string   `json:"fix"`
+	References []string `json:"references"`
+	// Traces are the files the finding is about, oldest first.
+	Traces []string `json:"traces"`
+	// Sequence is the handshake sequence behind a correlation finding.
+	Sequence []SequenceStep `json:"sequence,omitempty"`
+}
+
+func sev(s Severity) *Severity { return &s }

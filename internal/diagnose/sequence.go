@@ -1,0 +1,188 @@
+package diagnose
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/frebscan/frebscan/internal/auth"
+)
+
+// SequenceStep is one trace reduced to what a handshake sequence needs.
+// It is small on purpose: a scan keeps one per trace to correlate, so
+// memory stays flat even for tens of thousands of traces.
+type SequenceStep struct {
+	File     string    `json:"file"`
+	Time     time.Time `json:"time"`
+	Verb     string    `json:"verb"`
+	Status   string    `json:"status"`
+	Code     int       `json:"-"`
+	Sub      int       `json:"-"`
+	// Auth describes the Authorization the request carried: "none",
+	// "NTLM type 1", "Negotiate (Kerberos)", …
+	Auth     string `json:"auth"`
+	NTLMType int    `json:"-"`
+	HasAuth  bool   `json:"-"`
+	// PersistentAuth is the response's Persistent-Auth ("true", "false"
+	// or "" when absent or not traced).
+	PersistentAuth string `json:"persistentAuth,omitempty"`
+	FEServer       string `json:"feServer,omitempty"`
+	ErrorCode      uint32 `json:"errorCode,omitempty"`
+	Via            bool   `json:"-"`
+}
+
+// Sequence is the ordered traces of one client, user agent and URL.
+type Sequence struct {
+	Key       string
+	Client    string
+	UserAgent string
+	Path      string
+	Vendor    string
+	Family    string
+	// IgnoresPersistentAuth is copied from the client fingerprint.
+	IgnoresPersistentAuth bool
+	Steps                 []SequenceStep
+}
+
+// StepOf reduces a subject to a sequence step.
+func StepOf(s *Subject) SequenceStep {
+	st := SequenceStep{
+		File:     s.Trace.File,
+		Time:     s.Trace.Start,
+		Verb:     s.Trace.Verb,
+		Status:   s.Status(),
+		Code:     s.Trace.StatusCode,
+		Sub:      s.Trace.SubStatusCode,
+		Auth:     AuthLabel(s.Auth, s.HasAuth),
+		NTLMType: s.Auth.NTLMType,
+		HasAuth:  s.HasAuth,
+		FEServer: s.Response.Value("X-FEServer"),
+		Via:      s.Request.Has("Via"),
+	}
+	switch s.Persist {
+	case auth.PersistFalse:
+		st.PersistentAuth = "false"
+	case auth.PersistTrue:
+		st.PersistentAuth = "true"
+	}
+	if es := s.Trace.ErrorStatus; es != nil {
+		st.ErrorCode = es.ErrorCode
+	}
+	return st
+}
+
+// AuthLabel names the credentials a request carried, without secrets.
+func AuthLabel(c auth.Credentials, present bool) string {
+	switch {
+	case !present:
+		return "none"
+	case c.NTLMType > 0 && strings.EqualFold(c.Scheme, "NTLM"):
+		return fmt.Sprintf("NTLM type %d", c.NTLMType)
+	case c.NTLMType > 0:
+		return fmt.Sprintf("%s (NTLM type %d)", c.Scheme, c.NTLMType)
+	case c.Mechanism != "" && !strings.EqualFold(c.Mechanism, c.Scheme):
+		return fmt.Sprintf("%s (%s)", c.Scheme, c.Mechanism)
+	case c.Scheme != "":
+		return c.Scheme
+	}
+	return "unknown"
+}
+
+// SequenceKey groups traces of one client program talking to one URL:
+// the original client address (from proxy headers, else the TCP peer),
+// the User-Agent and the path.
+func SequenceKey(s *Subject) (key, client string) {
+	client = s.Proxy.ClientAddress
+	if client == "" {
+		client = s.Trace.ClientAddress
+	}
+	return client + "\x00" + s.Client.UserAgent + "\x00" + s.Path(), client
+}
+
+// Correlator collects steps from many traces and builds sequences. It
+// keeps only steps, never traces.
+type Correlator struct {
+	seqs map[string]*Sequence
+}
+
+// NewCorrelator returns an empty correlator.
+func NewCorrelator() *Correlator { return &Correlator{seqs: map[string]*Sequence{}} }
+
+// Add records one subject.
+func (c *Correlator) Add(s *Subject) {
+	key, client := SequenceKey(s)
+	seq := c.seqs[key]
+	if seq == nil {
+		seq = &Sequence{Key: key, Client: client, UserAgent: s.Client.UserAgent, Path: s.Path(),
+			Family: s.Client.Family, IgnoresPersistentAuth: s.Client.IgnoresPersistentAuth}
+		c.seqs[key] = seq
+	}
+	if seq.Vendor == "" {
+		seq.Vendor = s.Proxy.Vendor
+	}
+	seq.Steps = append(seq.Steps, StepOf(s))
+}
+
+// AddStep records a step restored from saved state (scheduled scans keep
+// a window of recent steps between runs).
+func (c *Correlator) AddStep(seq Sequence, st SequenceStep) {
+	cur := c.seqs[seq.Key]
+	if cur == nil {
+		cp := seq
+		cp.Steps = nil
+		cur = &cp
+		c.seqs[seq.Key] = cur
+	}
+	cur.Steps = append(cur.Steps, st)
+}
+
+// Sequences returns every sequence of two or more steps, each ordered by
+// time (then file name: many FREB events share a millisecond).
+func (c *Correlator) Sequences() []*Sequence {
+	var out []*Sequence
+	for _, seq := range c.seqs {
+		if len(seq.Steps) < 2 {
+			continue
+		}
+		sort.SliceStable(seq.Steps, func(i, j int) bool {
+			a, b := seq.Steps[i], seq.Steps[j]
+			if !a.Time.Equal(b.Time) {
+				return a.Time.Before(b.Time)
+			}
+			return a.File < b.File
+		})
+		out = append(out, seq)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out
+}
+
+// All returns every sequence including single-step ones, for state files.
+func (c *Correlator) All() []*Sequence {
+	out := make([]*Sequence, 0, len(c.seqs))
+	for _, s := range c.seqs {
+		out = append(out, s)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out
+}
+
+// String renders the sequence the way support engineers write it:
+// POST 401 (none) -> POST 401 (NTLM type 1) -> POST 400 (none).
+func (seq *Sequence) String() string {
+	return FormatSteps(seq.Steps)
+}
+
+// FormatSteps renders steps as an arrow chain.
+func FormatSteps(steps []SequenceStep) string {
+	parts := make([]string, len(steps))
+	for i, st := range steps {
+		p := fmt.Sprintf("%s %s (%s", st.Verb, st.Status, st.Auth)
+		if st.PersistentAuth != "" {
+			p += ", Persistent-Auth: " + st.PersistentAuth
+		}
+		parts[i] = p + ")"
+	}
+	return strings.Join(parts, " → ")
+}
