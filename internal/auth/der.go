@@ -34,9 +34,11 @@ const (
 const maxDERDepth = 32
 
 // readDER reads one element from b. ok is false when b does not start
-// with a complete element; truncated is true when the header is fine but
-// the declared length runs past the end of b, which is what a proxy that
-// cuts a long Authorization header produces.
+// with a well-formed element header. When the header is fine but the
+// declared length runs past the end of b (what a proxy that cuts a long
+// Authorization header produces), the element is returned with the bytes
+// that are there and truncated set, so the part that arrived can still be
+// decoded.
 func readDER(b []byte) (v derValue, rest []byte, truncated, ok bool) {
 	if len(b) < 2 {
 		return v, nil, len(b) == 1, false
@@ -84,7 +86,8 @@ func readDER(b []byte) (v derValue, rest []byte, truncated, ok bool) {
 		}
 	}
 	if n > len(b)-i {
-		return v, nil, true, false
+		v.content = b[i:]
+		return v, nil, true, true
 	}
 	v.content = b[i : i+n]
 	return v, b[i+n:], false, true

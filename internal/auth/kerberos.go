@@ -69,9 +69,6 @@ const (
 // OID, two-byte token ID, message).
 func parseKerberos(b []byte) (Kerberos, bool) {
 	top, _, truncated, ok := readDER(b)
-	if truncated {
-		top, ok = clampTop(b)
-	}
 	if !ok || !top.is(classApplication, 0) {
 		return Kerberos{}, false
 	}
@@ -98,9 +95,6 @@ func parseKerberosBody(b []byte) Kerberos {
 	}
 	msg, _, truncated, ok := readDER(b[2:])
 	k.Truncated = truncated
-	if truncated {
-		msg, ok = clampTop(b[2:])
-	}
 	if !ok || msg.class != classApplication {
 		return k
 	}

@@ -75,10 +75,7 @@ func ParseNegotiate(b []byte) (Negotiation, error) {
 		return n, ErrNotNegotiate
 	}
 	top, _, truncated, ok := readDER(b)
-	if truncated {
-		n.Truncated = true
-		top, ok = clampTop(b)
-	}
+	n.Truncated = truncated
 	if !ok {
 		return n, ErrNotNegotiate
 	}
@@ -94,35 +91,17 @@ func ParseNegotiate(b []byte) (Negotiation, error) {
 	return n, nil
 }
 
-// clampTop re-reads a truncated outermost element with its length cut to
-// the bytes present, so the part that arrived can still be decoded.
-func clampTop(b []byte) (derValue, bool) {
-	if len(b) < 2 {
-		return derValue{}, false
-	}
-	hdr := 2
-	if b[1]&0x80 != 0 {
-		hdr += int(b[1] & 0x7f)
-	}
-	if hdr > len(b) || b[0]&0x1f == 0x1f {
-		return derValue{}, false
-	}
-	return derValue{class: b[0] >> 6, constructed: b[0]&0x20 != 0, tag: int(b[0] & 0x1f), content: b[hdr:]}, true
-}
-
 // initialToken decodes InitialContextToken's inner part (RFC 2743 3.1):
 // thisMech OID followed by the mechanism's token.
 func (n *Negotiation) initialToken(b []byte) {
-	oid, rest, truncated, ok := readDER(b)
-	n.Truncated = n.Truncated || truncated
+	oid, rest, _, ok := readDER(b)
 	if !ok || !oid.is(classUniversal, tagOID) {
 		return
 	}
 	switch mech := oidString(oid.content); mech {
 	case OIDSPNEGO:
 		n.Form = "negTokenInit"
-		inner, _, truncated, ok := readDER(rest)
-		n.Truncated = n.Truncated || truncated
+		inner, _, _, ok := readDER(rest)
 		if ok && inner.is(classContext, 0) {
 			n.negTokenInit(inner)
 		}
