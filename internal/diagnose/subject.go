@@ -126,14 +126,14 @@ func (s *Subject) IsExchange() bool {
 // IsEWS reports whether the request went to Exchange Web Services.
 func (s *Subject) IsEWS() bool { return strings.HasPrefix(s.Path(), "/ews/") }
 
-// requestHeader returns evidence for a request header when present.
-func (s *Subject) requestHeader(name string) (Evidence, bool) {
+// RequestHeaderEvidence returns evidence for a request header when present.
+func (s *Subject) RequestHeaderEvidence(name string) (Evidence, bool) {
 	v, ok := s.Request.Get(name)
 	return Evidence{Where: "request header", Name: canonical(s.Request, name), Value: s.reveal(name, v)}, ok
 }
 
-// responseHeader returns evidence for a response header when present.
-func (s *Subject) responseHeader(name string) (Evidence, bool) {
+// ResponseHeaderEvidence returns evidence for a response header when present.
+func (s *Subject) ResponseHeaderEvidence(name string) (Evidence, bool) {
 	v, ok := s.Response.Get(name)
 	return Evidence{Where: "response header", Name: canonical(s.Response, name), Value: s.reveal(name, v)}, ok
 }
@@ -167,4 +167,13 @@ func parseUint(s string) uint32 {
 		}
 	}
 	return uint32(n)
+}
+
+// ProxyEvidence lists what identified the proxy, ending with its vendor.
+func (s *Subject) ProxyEvidence() []Evidence {
+	out := append([]Evidence(nil), s.Proxy.Evidence...)
+	if s.Proxy.Vendor != "" {
+		out = append(out, Evidence{Where: "proxy", Name: "vendor", Value: s.Proxy.Vendor})
+	}
+	return out
 }

@@ -1,0 +1,154 @@
+package rules
+
+import (
+	"github.com/frebscan/frebscan/internal/auth"
+	"github.com/frebscan/frebscan/internal/diagnose"
+)
+
+func init() {
+	register(&diagnose.Rule{
+		ID:       "via-persistent-auth",
+		Title:    "Proxy adds Via, Exchange answers Persistent-Auth: false, the client drops its credentials",
+		Severity: diagnose.High,
+		Explanation: `A load balancer or proxy in front of Exchange inserts a Via header. When IIS sees
+Via it treats Windows authentication on the connection as non-persistent and
+answers the successful handshake with "Persistent-Auth: false" (MS-N2HT), telling
+the client to authenticate every request. Clients that ignore the hint, above
+all Apple Mail's EWS stack, send the next request on the same connection without
+Authorization; Exchange rejects it with 401, or with 400 Bad Request for an EWS
+POST whose body was already sent. Outlook for Mac re-authenticates and keeps
+working, which makes the failure look client-specific.`,
+		Looks: []string{
+			"request header Via (inserted by the proxy) and the proxy fingerprint (X-ClientSide, X-Forwarded-For …)",
+			"an Exchange path, EWS above all (POST /ews/exchange.asmx)",
+			"a client known to ignore Persistent-Auth: false (Apple Mail: Mail/… ExchangeWebServices/…)",
+			"the request carried no Authorization (or only the first leg) and got 400 or 401",
+			"response header Persistent-Auth: false where a response is traced",
+			"across traces: a completed NTLM/Negotiate handshake followed by a request without credentials",
+		},
+		Fix: `Stop the proxy from inserting Via on requests to Exchange. IIS only marks
+authentication non-persistent because of Via; without it Exchange answers
+Persistent-Auth: true and Apple Mail keeps working. If the header cannot be
+removed, clients must authenticate every request (Apple Mail cannot be changed).`,
+		VendorFixes: map[string]string{
+			kemp: `KEMP LoadMaster: on the Exchange virtual service, Advanced Properties → "Additional
+L7 Header", change "X-ClientSide" to "None" (LoadMaster sends Via together with
+X-ClientSide). This also stops X-ClientSide, so IIS no longer sees the client IP:
+if you need it, use "X-Forwarded-For" (which does not add Via) or a header
+modification rule that deletes Via. Re-test with Apple Mail.`,
+			f5: `F5 BIG-IP: in the HTTP profile of the Exchange virtual server set "Via Header" →
+Request to "Remove" (not "Preserve"/"Append"), or remove Via in an iRule
+(HTTP::header remove Via) before the request goes to the pool.`,
+			netscaler: `Citrix NetScaler/ADC: disable Via insertion for the Exchange vserver (HTTP profile
+or "set ns param -insertVia DISABLED" where applicable) or add a rewrite policy
+that deletes the Via header on requests to Exchange.`,
+			haproxy: `HAProxy: remove any "http-request add-header Via" / "set-header Via" for the
+Exchange backend, or add "http-request del-header Via" to it.`,
+			arr: `IIS ARR: ARR adds no Via by default; look for a URL Rewrite server variable or
+outbound/inbound rule that sets HTTP_VIA, and remove it.`,
+		},
+		References: []string{
+			"MS-N2HT §2.2.1 Persistent-Auth header (Microsoft Negotiate and NTLM HTTP authentication)",
+			"IIS windowsAuthentication: authPersistSingleRequest / authPersistNonNTLM",
+			"bhargavs.com, Mac Mail not connecting to Exchange Server – Part 2 (2015-11-05)",
+			"curl PR #363: IIS answers 401 on a re-used NTLM connection behind a proxy (Via)",
+			"KEMP LoadMaster: Virtual Service Advanced Properties, Additional L7 Header",
+		},
+		Trace:    viaPersistentAuthTrace,
+		Sequence: viaPersistentAuthSequence,
+	})
+}
+
+func viaPersistentAuthTrace(s *diagnose.Subject) *diagnose.Match {
+	via, hasVia := s.RequestHeaderEvidence("Via")
+	if !hasVia || !s.IsExchange() {
+		return nil
+	}
+	persistFalse := s.Persist == auth.PersistFalse
+	noCreds := !s.HasAuth || s.Auth.NTLMType == 1
+	failed := s.Trace.StatusCode == 400 || s.Trace.StatusCode == 401
+	ignoring := s.Client.IgnoresPersistentAuth
+	if !(persistFalse || (failed && noCreds && ignoring)) {
+		return nil
+	}
+	ev := []diagnose.Evidence{via}
+	ev = append(ev, s.ProxyEvidence()...)
+	ev = append(ev, urlEvidence(s), clientEvidence(s), statusEvidence(s))
+	if a, ok := s.RequestHeaderEvidence("Authorization"); ok {
+		ev = append(ev, a)
+	} else {
+		ev = append(ev, diagnose.Evidence{Where: "request header", Name: "Authorization", Value: "(absent)"})
+	}
+	if p, ok := s.ResponseHeaderEvidence("Persistent-Auth"); ok {
+		ev = append(ev, p)
+	}
+	m := &diagnose.Match{Evidence: ev}
+	switch {
+	case persistFalse && failed && noCreds && ignoring:
+		m.Confidence = diagnose.ConfidenceHigh
+		m.Summary = s.Client.Family + " sent a request without credentials after Exchange, seeing Via, answered Persistent-Auth: false"
+	case failed && noCreds && ignoring && s.IsEWS():
+		m.Confidence = diagnose.ConfidenceMedium
+		m.Summary = s.Client.Family + " sent an EWS " + s.Trace.Verb + " without credentials through a proxy that adds Via"
+	case persistFalse && ignoring:
+		m.Confidence = diagnose.ConfidenceMedium
+		m.Summary = "Exchange told " + s.Client.Family + " Persistent-Auth: false because the request came through a proxy (Via); this client ignores it"
+	default:
+		m.Confidence = diagnose.ConfidenceLow
+		m.Summary = "Exchange answers Persistent-Auth: false because the request came through a proxy (Via); clients that ignore it will fail"
+		m.Severity = sev(diagnose.Medium)
+	}
+	return m
+}
+
+// viaPersistentAuthSequence finds the pattern across traces: a client that
+// authenticated (or started to) through a Via-adding proxy and then sent a
+// request without Authorization that failed with 400, or with 401 after
+// Exchange had said Persistent-Auth: false. A bare anonymous 401 after a
+// handshake is not enough: well-behaved clients open new connections
+// anonymously all the time.
+func viaPersistentAuthSequence(seq *diagnose.Sequence) *diagnose.Match {
+	handshake := -1
+	for i, st := range seq.Steps {
+		if !st.Via {
+			continue
+		}
+		if st.HasAuth || st.PersistentAuth == "false" {
+			if handshake < 0 {
+				handshake = i
+			}
+			continue
+		}
+		if handshake < 0 {
+			continue
+		}
+		steps := seq.Steps[:i+1]
+		persistFalse := hasPersistFalse(steps)
+		if st.Code != 400 && !(st.Code == 401 && persistFalse) {
+			continue
+		}
+		m := &diagnose.Match{
+			Confidence: diagnose.ConfidenceMedium,
+			Summary:    "after an authentication handshake through a proxy that adds Via, the client sent " + st.Verb + " without credentials and got " + st.Status,
+			Evidence: []diagnose.Evidence{
+				{Where: "sequence", Name: "client", Value: seq.Client},
+				{Where: "sequence", Name: "User-Agent", Value: seq.UserAgent},
+				{Where: "sequence", Name: "steps", Value: diagnose.FormatSteps(steps)},
+			},
+		}
+		if seq.IgnoresPersistentAuth || persistFalse {
+			m.Confidence = diagnose.ConfidenceHigh
+		}
+		return m
+	}
+	return nil
+}
+
+func hasPersistFalse(steps []diagnose.SequenceStep) bool {
+	for _, st := range steps {
+		if st.PersistentAuth == "false" {
+			return true
+		}
+	}
+	return false
+}
