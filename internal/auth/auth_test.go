@@ -102,3 +102,9 @@ func TestDescribeNeverShowsPassword(t *testing.T) {
 		}
 	}
 }
+
+func TestDescribeSanitisesScheme(t *testing.T) {
+	want(t, Parse("\xa1").Describe(false), "\uFFFD (no token)")
+	want(t, Parse("Neg\x1b[2Jotiate abc").Describe(false), "Neg\uFFFD[2Jotiate, 2 bytes")
+	want(t, Parse(strings.Repeat("N", 40)+" x").Describe(false), strings.Repeat("N", 32)+"…, 1 bytes")
+}

@@ -30,9 +30,6 @@ const (
 	tagGeneralString = 27
 )
 
-// maxDERDepth bounds recursion; real tokens nest about ten levels deep.
-const maxDERDepth = 32
-
 // readDER reads one element from b. ok is false when b does not start
 // with a well-formed element header. When the header is fine but the
 // declared length runs past the end of b (what a proxy that cuts a long

@@ -14,14 +14,15 @@ const RedactedUser = "<redacted>"
 // MACBOOK, 418 bytes". The user name appears only when showUser is true
 // (--no-redact); passwords and token bytes never appear.
 func (c Credentials) Describe(showUser bool) string {
+	scheme := schemeText(c.Scheme)
 	if c.Token == "" {
-		if c.Scheme == "" {
+		if scheme == "" {
 			return "no credentials"
 		}
-		return c.Scheme + " (no token)"
+		return scheme + " (no token)"
 	}
 	var parts []string
-	head := c.Scheme
+	head := scheme
 	if n := c.Negotiation; n != nil {
 		head += n.describe(c.NTLM)
 	} else if c.NTLM != nil {
@@ -41,6 +42,19 @@ func (c Credentials) Describe(showUser bool) string {
 	}
 	parts = append(parts, fmt.Sprintf("%d bytes", c.Size()))
 	return strings.Join(parts, ", ")
+}
+
+// maxSchemeLen caps the scheme in descriptions; real schemes are short
+// and anything longer is garbage or an attack on the report.
+const maxSchemeLen = 32
+
+// schemeText makes the scheme as written safe to print.
+func schemeText(s string) string {
+	s = printable(s)
+	if r := []rune(s); len(r) > maxSchemeLen {
+		s = string(r[:maxSchemeLen]) + "…"
+	}
+	return s
 }
 
 func userText(user string, show bool) string {

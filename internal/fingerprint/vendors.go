@@ -1,0 +1,145 @@
+package fingerprint
+
+import (
+	"strings"
+
+	"github.com/frebscan/frebscan/internal/headers"
+)
+
+// signal is one way a product shows itself in a request.
+type signal struct {
+	kind  signalKind
+	name  string // header name, header name prefix or cookie name prefix
+	value string // for header values: a case-insensitive substring
+	conf  Confidence
+}
+
+type signalKind int
+
+const (
+	header       signalKind = iota // header present with a non-empty value
+	headerPrefix                   // any header whose name starts with name
+	cookiePrefix                   // a Cookie whose name starts with name
+	headerValue                    // header present and its value contains value
+)
+
+// vendor is a product and its signals. The list is ordered from the
+// products usually nearest to IIS (on-premises load balancers, ARR) to
+// CDNs and cloud fronts further out, so the first match is the proxy that
+// talks to IIS.
+type vendor struct {
+	name    string
+	signals []signal
+}
+
+var vendors = []vendor{
+	{"KEMP LoadMaster", []signal{
+		{kind: header, name: "X-ClientSide", conf: ConfidenceHigh},
+	}},
+	{"F5 BIG-IP", []signal{
+		{kind: cookiePrefix, name: "BIGipServer", conf: ConfidenceHigh},
+		{kind: headerPrefix, name: "X-F5-", conf: ConfidenceHigh},
+		{kind: header, name: "X-WA-Info", conf: ConfidenceMedium},
+	}},
+	{"Citrix NetScaler", []signal{
+		{kind: cookiePrefix, name: "NSC_", conf: ConfidenceHigh},
+		{kind: headerPrefix, name: "X-NS-", conf: ConfidenceMedium},
+		{kind: header, name: "Client-IP", conf: ConfidenceLow},
+	}},
+	{"HAProxy", []signal{
+		{kind: headerPrefix, name: "X-HAProxy", conf: ConfidenceMedium},
+		{kind: headerValue, name: "Via", value: "haproxy", conf: ConfidenceMedium},
+	}},
+	{"IIS ARR", []signal{
+		{kind: header, name: "X-ARR-LOG-ID", conf: ConfidenceHigh},
+		{kind: header, name: "X-ARR-SSL", conf: ConfidenceHigh},
+		{kind: header, name: "X-ARR-ClientCert", conf: ConfidenceHigh},
+		{kind: header, name: "X-Original-URL", conf: ConfidenceMedium},
+	}},
+	{"Azure Application Gateway", []signal{
+		{kind: header, name: "X-AppGW-Trace-Id", conf: ConfidenceHigh},
+		{kind: header, name: "X-Original-Host", conf: ConfidenceMedium},
+	}},
+	{"AWS Application Load Balancer", []signal{
+		{kind: header, name: "X-Amzn-Trace-Id", conf: ConfidenceHigh},
+	}},
+	{"Azure Front Door", []signal{
+		{kind: header, name: "X-Azure-FDID", conf: ConfidenceHigh},
+		{kind: header, name: "X-Azure-Ref", conf: ConfidenceHigh},
+	}},
+	{"Cloudflare", []signal{
+		{kind: header, name: "CF-Connecting-IP", conf: ConfidenceHigh},
+		{kind: header, name: "CF-RAY", conf: ConfidenceHigh},
+	}},
+	{"Akamai", []signal{
+		{kind: header, name: "Akamai-Origin-Hop", conf: ConfidenceHigh},
+		{kind: header, name: "True-Client-IP", conf: ConfidenceMedium},
+	}},
+}
+
+// match returns the evidence for v and the best confidence among it.
+func (v vendor) match(req headers.List) ([]Evidence, Confidence) {
+	var ev []Evidence
+	best := ConfidenceNone
+	for _, s := range v.signals {
+		found := s.find(req)
+		if len(found) == 0 {
+			continue
+		}
+		ev = append(ev, found...)
+		if s.conf.rank() > best.rank() {
+			best = s.conf
+		}
+	}
+	return ev, best
+}
+
+func (s signal) find(req headers.List) []Evidence {
+	var out []Evidence
+	for _, h := range req {
+		v := strings.TrimSpace(h.Value)
+		if v == "" {
+			continue
+		}
+		switch s.kind {
+		case header:
+			if strings.EqualFold(h.Name, s.name) {
+				out = append(out, Evidence{h.Name, h.Value})
+			}
+		case headerPrefix:
+			if hasPrefixFold(h.Name, s.name) {
+				out = append(out, Evidence{h.Name, h.Value})
+			}
+		case headerValue:
+			if strings.EqualFold(h.Name, s.name) && strings.Contains(strings.ToLower(v), s.value) {
+				out = append(out, Evidence{h.Name, h.Value})
+			}
+		case cookiePrefix:
+			if strings.EqualFold(h.Name, "Cookie") {
+				for _, name := range cookieNames(v) {
+					if hasPrefixFold(name, s.name) {
+						// The cookie name identifies the product; its value
+						// is the client's session and stays out.
+						out = append(out, Evidence{"Cookie", name})
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
+
+func cookieNames(v string) []string {
+	var out []string
+	for _, part := range strings.Split(v, ";") {
+		name, _, _ := strings.Cut(part, "=")
+		if name = strings.TrimSpace(name); name != "" {
+			out = append(out, name)
+		}
+	}
+	return out
+}
