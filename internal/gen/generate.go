@@ -24,6 +24,9 @@ func Write(w io.Writer, s Scenario) error {
 	x.header(rootAttributes(&n))
 	p := &pipeline{s: &n, rng: rng, thread: 1000 + 4*rng.Intn(7000)}
 	p.handler = *n.Handler
+	for _, sl := range n.Slow {
+		p.slowLeft += sl.Duration
+	}
 	p.responseBody, p.customErrorPage = responseBody(&n)
 	count, cut := 0, false
 	p.sink = func(ev *event) {

@@ -21,10 +21,13 @@ type pipeline struct {
 	thread  int
 	handler Handler
 	current string // handler name in force ("" before the first HANDLER_CHANGED)
-	user    bool // a user has been set (later auth modules stay silent)
-	failed  bool // a module error ended request processing
+	user    bool   // a user has been set (later auth modules stay silent)
+	failed  bool   // a module error ended request processing
 	errDone bool
 	waited  bool
+	// slowLeft is the Slow time not spent yet, kept out of handlerWait so
+	// the trace still ends at TimeTaken.
+	slowLeft time.Duration
 
 	handlerHeadersDone bool
 	customErrorPage    bool   // IIS writes its own error page (GENERAL_SEND_CUSTOM_ERROR)
@@ -57,7 +60,7 @@ func (p *pipeline) handlerWait() {
 		return
 	}
 	p.waited = true
-	p.wait(p.s.TimeTaken - p.elapsed)
+	p.wait(p.s.TimeTaken - p.elapsed - p.slowLeft)
 }
 
 func f(name, value string) field { return field{name, value} }
@@ -82,6 +85,7 @@ func (p *pipeline) notify(module, notification string, post bool, body func()) {
 	for _, s := range p.s.Slow {
 		if s.Module == module && s.Notification == notification {
 			p.wait(s.Duration)
+			p.slowLeft -= s.Duration
 		}
 	}
 	status := "0"
