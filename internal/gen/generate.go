@@ -30,6 +30,9 @@ func Write(w io.Writer, s Scenario) error {
 	p.responseBody, p.customErrorPage = responseBody(&n)
 	count, cut := 0, false
 	p.sink = func(ev *event) {
+		if n.Quiet && verbose(ev.name) {
+			return
+		}
 		count++
 		switch {
 		case count <= n.Truncate.Head:
@@ -298,4 +301,10 @@ func appPath(u string) string {
 		return ""
 	}
 	return "/" + seg
+}
+
+// verbose reports whether a quiet trace leaves the event out.
+func verbose(name string) bool {
+	return strings.HasPrefix(name, "NOTIFY_MODULE_") || strings.HasPrefix(name, "PRE_BEGIN_REQUEST_") ||
+		strings.HasPrefix(name, "AspNetPipeline")
 }

@@ -146,6 +146,9 @@ func (p *pipeline) run() {
 	p.emit("URL_CACHE_ACCESS_START", f("RequestURL", pathOf(s.URL)))
 	p.emit("URL_CACHE_ACCESS_END", f("PhysicalPath", ""), fb("URLInfoFromCache", false), fb("URLInfoAddedToCache", true), fcode("ErrorCode", 0))
 	p.emit("GENERAL_GET_URL_METADATA", f("PhysicalPath", ""), f("AccessPerms", "513"))
+	if !p.managed() {
+		p.preconditions()
+	}
 	p.changeHandler(p.handler)
 	p.notify("IsapiFilterModule", MapPath, false, nil)
 	p.beginRequest()
@@ -310,3 +313,19 @@ func firstNonEmpty(s ...string) string {
 	}
 	return ""
 }
+
+// preconditions pads non-managed requests the way real traces are padded:
+// one HANDLER_PRECONDITION_NOT_MATCH per handler mapping that does not
+// apply to this application pool.
+func (p *pipeline) preconditions() {
+	for i := 0; i < p.s.Padding; i++ {
+		h := precondHandlers[i%len(precondHandlers)]
+		bits := []string{"bitness64", "bitness32"}[i/len(precondHandlers)%2]
+		p.emit("HANDLER_PRECONDITION_NOT_MATCH", f("Name", h+"-ISAPI-4.0_"+bits[len(bits)-2:]+"bit"),
+			f("Precondition", "classicMode,runtimeVersionv4.0,"+bits))
+	}
+}
+
+var precondHandlers = []string{"AXD", "PageHandlerFactory", "SimpleHandlerFactory", "WebServiceHandlerFactory",
+	"HttpRemotingHandlerFactory-rem", "HttpRemotingHandlerFactory-soap", "aspq", "cshtm", "cshtml", "vbhtm", "vbhtml",
+	"ExtensionlessUrlHandler"}

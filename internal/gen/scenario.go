@@ -100,6 +100,11 @@ type Scenario struct {
 	// file sizes of busy real servers.
 	Padding int
 
+	// Quiet leaves out the verbose notification events (NOTIFY_MODULE_*,
+	// PRE_BEGIN_REQUEST_*, AspNetPipeline*), as a rule whose
+	// RequestNotifications/Module areas trace at Warning does.
+	Quiet bool
+
 	Truncate Truncation
 }
 
