@@ -126,7 +126,15 @@ func CorpusScenario(opt CorpusOptions, i int) Scenario {
 // response body for big ones.
 func pad(s *Scenario, rng *rand.Rand) {
 	target := int(20_000 * math.Exp(rng.Float64()*math.Log(25)))
-	const base, quietBase, perEvent = 140_000, 45_000, 1_100
+	const base, quietBase = 140_000, 45_000
+	perEvent := 1_100 // HANDLER_PRECONDITION_NOT_MATCH
+	h := handlerFor(s.URL)
+	if s.Handler != nil {
+		h = *s.Handler
+	}
+	if h.Modules == "ManagedPipelineHandler" {
+		perEvent = pairBytes // AspNetPipelineEnter/Leave
+	}
 	switch {
 	case target < quietBase+10_000:
 		s.Quiet = true
