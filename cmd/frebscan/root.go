@@ -39,7 +39,7 @@ JSON or HTML reports.`,
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newVersionCmd(), newShowCmd())
+	root.AddCommand(newVersionCmd(), newShowCmd(), newRulesCmd(), newExplainCmd())
 	return root
 }
 

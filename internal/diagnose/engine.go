@@ -3,6 +3,7 @@ package diagnose
 import (
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // Engine runs a catalogue of rules.
@@ -86,7 +87,7 @@ func finding(r *Rule, m *Match, vendor string, files []string, steps []SequenceS
 		Severity:   r.Severity,
 		Confidence: m.Confidence,
 		Summary:    m.Summary,
-		Evidence:   m.Evidence,
+		Evidence:   dedupe(m.Evidence),
 		Vendor:     vendor,
 		Fix:        r.FixFor(vendor),
 		References: r.References,
@@ -129,4 +130,21 @@ func first(s []string) string {
 		return ""
 	}
 	return s[0]
+}
+
+// dedupe drops evidence items that repeat an earlier one's name and value
+// (a Via header is both a request header and proxy evidence).
+func dedupe(ev []Evidence) []Evidence {
+	type key struct{ name, value, file string }
+	seen := map[key]bool{}
+	out := ev[:0:0]
+	for _, e := range ev {
+		k := key{strings.ToLower(e.Name), e.Value, e.File}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, e)
+	}
+	return out
 }

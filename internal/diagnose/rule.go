@@ -150,5 +150,3 @@ type Finding struct {
 	// Sequence is the handshake sequence behind a correlation finding.
 	Sequence []SequenceStep `json:"sequence,omitempty"`
 }
-
-func sev(s Severity) *Severity { return &s }

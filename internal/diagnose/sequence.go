@@ -13,12 +13,12 @@ import (
 // It is small on purpose: a scan keeps one per trace to correlate, so
 // memory stays flat even for tens of thousands of traces.
 type SequenceStep struct {
-	File     string    `json:"file"`
-	Time     time.Time `json:"time"`
-	Verb     string    `json:"verb"`
-	Status   string    `json:"status"`
-	Code     int       `json:"-"`
-	Sub      int       `json:"-"`
+	File   string    `json:"file"`
+	Time   time.Time `json:"time"`
+	Verb   string    `json:"verb"`
+	Status string    `json:"status"`
+	Code   int       `json:"-"`
+	Sub    int       `json:"-"`
 	// Auth describes the Authorization the request carried: "none",
 	// "NTLM type 1", "Negotiate (Kerberos)", …
 	Auth     string `json:"auth"`

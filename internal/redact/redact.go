@@ -14,8 +14,10 @@ import (
 // Header returns value with its secret parts replaced by a description.
 func Header(name, value string) string {
 	switch strings.ToLower(strings.TrimSpace(name)) {
-	case "authorization", "proxy-authorization", "www-authenticate", "proxy-authenticate":
+	case "authorization", "proxy-authorization":
 		return credentials(value)
+	case "www-authenticate", "proxy-authenticate":
+		return challenges(value)
 	case "cookie":
 		return cookies(value, ";")
 	case "set-cookie":
@@ -34,7 +36,36 @@ func credentials(value string) string {
 	if c.Token == "" {
 		return value
 	}
-	return c.Scheme + " <" + c.Summary() + ", redacted>"
+	return printable(c.Scheme) + " <" + c.Summary() + ", redacted>"
+}
+
+// challenges keeps the schemes a server offers ("Negotiate, NTLM") and
+// hides tokens (an NTLM type 2 challenge, a Kerberos AP-REP).
+func challenges(value string) string {
+	cs := auth.ParseChallenges(value)
+	if len(cs) == 0 {
+		return value
+	}
+	parts := make([]string, len(cs))
+	for i, c := range cs {
+		if c.Token == "" {
+			parts[i] = printable(c.Scheme)
+			continue
+		}
+		summary := credentials(c.Scheme + " " + c.Token)
+		parts[i] = summary
+	}
+	return strings.Join(parts, ", ")
+}
+
+// printable drops control characters a hostile header could carry.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 // cookies keeps cookie names, which identify the application and the load

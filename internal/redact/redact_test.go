@@ -20,6 +20,8 @@ func TestHeader(t *testing.T) {
 		{"authorization", "Bearer eyJhbGciOi.abc.def", "Bearer <", []string{"eyJhbGciOi"}},
 		{"Authorization", "Negotiate", "Negotiate", nil},
 		{"WWW-Authenticate", "NTLM", "NTLM", nil},
+		{"WWW-Authenticate", "Negotiate, NTLM", "Negotiate, NTLM", nil},
+		{"WWW-Authenticate", "NTLM TlRMTVNTUAACAAAADAAMADAAAAA1goni", "NTLM <", []string{"TlRMTVNTUAACAAAADAAMADAAAAA1goni"}},
 		{"Cookie", "ClientId=ABC123; X-BackEndCookie=S-1-5-21=secret; exchangecookie=0f1e", "ClientId=<redacted>; X-BackEndCookie=<redacted>; exchangecookie=<redacted>", []string{"ABC123", "secret", "0f1e"}},
 		{"Set-Cookie", "BIGipServerpool=1677787402.20480.0000; path=/; HttpOnly", "BIGipServerpool=<redacted>; path=/; HttpOnly", []string{"1677787402"}},
 		{"Host", "mail.contoso.com", "mail.contoso.com", nil},

@@ -4,19 +4,24 @@ import (
 	"encoding/json"
 	"io"
 
-	"github.com/frebscan/frebscan/internal/freb"
+	"github.com/frebscan/frebscan/internal/diagnose"
 )
 
 // WriteTracesJSON writes traces as JSON: one object for one trace, an
 // array for several, so `show one.xml | jq .url` works without [0].
 // Events are included only when withEvents is set; they are most of the
 // size and rarely what a script wants.
-func WriteTracesJSON(w io.Writer, traces []*freb.Trace, withEvents bool) error {
-	out := make([]*freb.Trace, len(traces))
-	for i, t := range traces {
-		c := *t
+func WriteTracesJSON(w io.Writer, docs []*TraceDoc, withEvents bool) error {
+	out := make([]*TraceDoc, len(docs))
+	for i, d := range docs {
+		t := *d.Trace
 		if !withEvents {
-			c.Events = nil
+			t.Events = nil
+		}
+		c := *d
+		c.Trace = &t
+		if c.Findings == nil {
+			c.Findings = []diagnose.Finding{}
 		}
 		out[i] = &c
 	}

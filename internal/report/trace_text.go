@@ -22,12 +22,15 @@ type TraceOptions struct {
 }
 
 // WriteTraceText writes the terminal view of one trace, in the spirit of
-// freb.xsl's Request Summary and Request Details.
-func WriteTraceText(w io.Writer, t *freb.Trace, opts TraceOptions) error {
+// freb.xsl's Request Summary and Request Details, with frebscan's findings
+// right after the summary.
+func WriteTraceText(w io.Writer, d *TraceDoc, opts TraceOptions) error {
 	s := opts.Style
+	t := d.Trace
 	var b strings.Builder
 	headline(&b, t, s)
-	render(&b, summaryTable(t, s))
+	render(&b, summaryTable(d, s))
+	WriteFindingsText(&b, "Findings", d.Findings, s)
 	if es := t.ErrorStatus; es != nil {
 		render(&b, errorTable(es, s))
 	}
@@ -70,13 +73,14 @@ func render(b *strings.Builder, tw table.Writer) {
 func twoColumn(title string, s Style, keyWidth int) table.Writer {
 	tw := s.table(title)
 	tw.SetColumnConfigs([]table.ColumnConfig{
-		{Number: 1, WidthMax: keyWidth},
-		{Number: 2, WidthMax: s.valueWidth(keyWidth)},
+		{Number: 1, WidthMax: keyWidth, WidthMaxEnforcer: text.WrapSoft},
+		{Number: 2, WidthMax: s.valueWidth(keyWidth), WidthMaxEnforcer: text.WrapSoft},
 	})
 	return tw
 }
 
-func summaryTable(t *freb.Trace, s Style) table.Writer {
+func summaryTable(d *TraceDoc, s Style) table.Writer {
+	t := d.Trace
 	tw := twoColumn("Request summary", s, 16)
 	row := func(k, v string) {
 		if v != "" {
@@ -95,6 +99,29 @@ func summaryTable(t *freb.Trace, s Style) table.Writer {
 	row("Server", t.Server)
 	if t.ClientAddress != "" {
 		row("Client (TCP)", fmt.Sprintf("%s:%d -> %s:%d", t.ClientAddress, t.ClientPort, t.LocalAddress, t.LocalPort))
+	}
+	if p := d.Proxy; p != nil && p.Present {
+		v := p.Vendor
+		if p.Address != "" {
+			v += " at " + p.Address
+		}
+		if p.ClientAddress != "" {
+			v += fmt.Sprintf(", original client %s", p.ClientAddress)
+			if p.ClientPort > 0 {
+				v += fmt.Sprintf(":%d", p.ClientPort)
+			}
+		}
+		row("Proxy", v)
+	}
+	if c := d.Client; c != nil && c.Family != "" && c.Family != "Unknown" {
+		v := c.Family
+		if c.Version != "" {
+			v += " " + c.Version
+		}
+		if c.OS != "" {
+			v += " on " + c.OS
+		}
+		row("Client program", v)
 	}
 	if !t.Start.IsZero() {
 		row("Started", t.Start.UTC().Format("2006-01-02 15:04:05.000 UTC"))
@@ -140,8 +167,8 @@ func headerTable(title string, l headers.List, changes []headers.Change, s Style
 	tw := s.table(title)
 	tw.AppendHeader(table.Row{"Name", "Value"})
 	tw.SetColumnConfigs([]table.ColumnConfig{
-		{Number: 1, WidthMax: 28},
-		{Number: 2, WidthMax: s.valueWidth(28)},
+		{Number: 1, WidthMax: 28, WidthMaxEnforcer: text.WrapSoft},
+		{Number: 2, WidthMax: s.valueWidth(28), WidthMaxEnforcer: text.WrapSoft},
 	})
 	for _, h := range l {
 		tw.AppendRow(table.Row{h.Name, h.Value})
@@ -165,8 +192,8 @@ func timelineTable(t *freb.Trace, opts TraceOptions) table.Writer {
 	tw := s.table(title)
 	tw.AppendHeader(table.Row{"#", "ms", "Event", "Detail"})
 	tw.SetColumnConfigs([]table.ColumnConfig{
-		{Number: 3, WidthMax: 34},
-		{Number: 4, WidthMax: s.valueWidth(50)},
+		{Number: 3, WidthMax: 34, WidthMaxEnforcer: text.WrapSoft},
+		{Number: 4, WidthMax: s.valueWidth(50), WidthMaxEnforcer: text.WrapSoft},
 	})
 	hidden := 0
 	for i := range t.Events {

@@ -1,11 +1,15 @@
-// Package show runs `frebscan show`: read the named traces and write one
-// view per trace.
+// Package show runs `frebscan show`: read the named traces, diagnose them
+// (alone and as sequences from the same client), and write one view per
+// trace.
 package show
 
 import (
 	"fmt"
 	"io"
+	"strings"
 
+	"github.com/frebscan/frebscan/internal/diagnose"
+	"github.com/frebscan/frebscan/internal/diagnose/rules"
 	"github.com/frebscan/frebscan/internal/freb"
 	"github.com/frebscan/frebscan/internal/redact"
 	"github.com/frebscan/frebscan/internal/report"
@@ -17,6 +21,7 @@ type Options struct {
 	Format   string // text or json
 	Events   string // notable, all or none
 	NoRedact bool
+	SlowMs   int64
 	Style    report.Style
 }
 
@@ -34,32 +39,74 @@ func Run(w, errw io.Writer, opts Options) (ok bool, err error) {
 	default:
 		return false, fmt.Errorf("unknown --events %q (want notable, all or none)", opts.Events)
 	}
-	ok = true
-	var traces []*freb.Trace
-	readOpts := freb.DefaultOptions()
-	readOpts.KeepEvents = opts.Events != "none"
-	for _, path := range opts.Files {
-		t, rerr := freb.ReadFile(path, readOpts)
-		if rerr != nil {
-			fmt.Fprintln(errw, "frebscan:", rerr)
-			ok = false
-			continue
-		}
-		if !opts.NoRedact {
-			t = redact.Trace(t)
-		}
-		traces = append(traces, t)
-	}
+	docs, seqFindings, ok := diagnoseFiles(errw, opts)
 	if opts.Format == "json" {
-		if len(traces) == 0 {
+		if len(docs) == 0 {
 			return ok, nil
 		}
-		return ok, report.WriteTracesJSON(w, traces, opts.Events == "all")
+		return ok, report.WriteTracesJSON(w, docs, opts.Events == "all")
 	}
-	for _, t := range traces {
-		if err := report.WriteTraceText(w, t, report.TraceOptions{Style: opts.Style, AllEvents: opts.Events == "all"}); err != nil {
+	for _, d := range docs {
+		if err := report.WriteTraceText(w, d, report.TraceOptions{Style: opts.Style, AllEvents: opts.Events == "all"}); err != nil {
+			return ok, err
+		}
+	}
+	if len(seqFindings) > 0 {
+		var b strings.Builder
+		report.WriteFindingsText(&b, "Across traces (same client, user agent and URL)", seqFindings, opts.Style)
+		if _, err := io.WriteString(w, b.String()); err != nil {
 			return ok, err
 		}
 	}
 	return ok, nil
+}
+
+// diagnoseFiles reads and diagnoses the files. Sequence findings are also
+// attached to the last trace of their sequence, so JSON readers see them
+// on the request that failed.
+func diagnoseFiles(errw io.Writer, opts Options) ([]*report.TraceDoc, []diagnose.Finding, bool) {
+	ok := true
+	engine := rules.Engine()
+	settings := diagnose.DefaultSettings()
+	settings.NoRedact = opts.NoRedact
+	if opts.SlowMs > 0 {
+		settings.SlowMs = opts.SlowMs
+	}
+	readOpts := freb.DefaultOptions()
+	readOpts.KeepEvents = opts.Events != "none"
+	corr := diagnose.NewCorrelator()
+	var docs []*report.TraceDoc
+	byFile := map[string]*report.TraceDoc{}
+	for _, path := range opts.Files {
+		t, err := freb.ReadFile(path, readOpts)
+		if err != nil {
+			fmt.Fprintln(errw, "frebscan:", err)
+			ok = false
+			continue
+		}
+		s := diagnose.NewSubject(t, settings)
+		corr.Add(s)
+		findings := engine.Trace(s)
+		diagnose.Sort(findings)
+		if !opts.NoRedact {
+			t = redact.Trace(t)
+		}
+		d := &report.TraceDoc{Trace: t, Client: &s.Client, Findings: findings}
+		if s.Proxy.Present {
+			d.Proxy = &s.Proxy
+		}
+		docs = append(docs, d)
+		byFile[t.File] = d
+	}
+	var seqFindings []diagnose.Finding
+	for _, seq := range corr.Sequences() {
+		for _, f := range engine.Sequence(seq) {
+			seqFindings = append(seqFindings, f)
+			if d := byFile[f.Traces[len(f.Traces)-1]]; d != nil {
+				d.Findings = append(d.Findings, f)
+			}
+		}
+	}
+	diagnose.Sort(seqFindings)
+	return docs, seqFindings, ok
 }

@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"strings"
+
 	"github.com/frebscan/frebscan/internal/diagnose"
 	"github.com/frebscan/frebscan/internal/status"
 )
@@ -38,7 +40,7 @@ health check at a URL served by the same application pool.`,
 				return nil
 			}
 			es := s.Trace.ErrorStatus
-			if s.Trace.SubStatusCode == 0 && (es == nil || appModules[es.Module]) {
+			if s.Trace.SubStatusCode == 0 && (es == nil || appModules[es.Module] && !infrastructure503(es.Description)) {
 				return nil
 			}
 			ev := []diagnose.Evidence{statusEvidence(s)}
@@ -50,4 +52,17 @@ health check at a URL served by the same application pool.`,
 				Summary: status.Describe(503, s.Trace.SubStatusCode) + " (" + s.Trace.AppPoolID + ")"}
 		},
 	})
+}
+
+// infrastructure503 recognises ASP.NET's own 503 texts (app domain
+// shutting down or restarting, queue full), which are the pool failing
+// rather than the application answering 503 on purpose.
+func infrastructure503(desc string) bool {
+	d := strings.ToLower(desc)
+	for _, k := range []string{"application domain", "shutting down", "restarting", "queue", "too busy"} {
+		if strings.Contains(d, k) {
+			return true
+		}
+	}
+	return false
 }

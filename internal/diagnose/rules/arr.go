@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/frebscan/frebscan/internal/diagnose"
+	"github.com/frebscan/frebscan/internal/status"
 )
 
 // arrRule builds the rules for ARR's 502 failures, which share their
@@ -52,5 +53,16 @@ func arrMatch(s *diagnose.Subject, code uint32, sub int) *diagnose.Match {
 		ev = append(ev, diagnose.Evidence{Where: "event", Name: "SET_RESPONSE_ERROR_DESCRIPTION", Value: es.Description})
 	}
 	ev = append(ev, diagnose.Evidence{Where: "trace", Name: "timeTaken", Value: fmt.Sprintf("%d ms", s.Trace.TimeTakenMs)})
-	return &diagnose.Match{Confidence: conf, Evidence: ev}
+	info := status.Code(found)
+	return &diagnose.Match{Confidence: conf, Evidence: ev,
+		Summary: fmt.Sprintf("%s after %d ms: %s", s.Status(), s.Trace.TimeTakenMs, firstNonEmpty(info.Name, info.Hex))}
+}
+
+func firstNonEmpty(v ...string) string {
+	for _, s := range v {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
 }

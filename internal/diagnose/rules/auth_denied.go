@@ -51,6 +51,13 @@ func authDenied(s *diagnose.Subject) *diagnose.Match {
 	m := &diagnose.Match{Confidence: diagnose.ConfidenceHigh, Evidence: ev}
 	switch s.Trace.SubStatusCode {
 	case 1:
+		if s.Auth.NTLMType == 1 {
+			// IIS logs the challenge leg of NTLM as 401.1 (often with
+			// 0x8009030E): the handshake going as designed.
+			m.Severity = sev(diagnose.Info)
+			m.Summary = "the challenge leg of an NTLM handshake (type 1 answered with a type 2 challenge)"
+			break
+		}
 		m.Severity = sev(diagnose.High)
 		m.Summary = "logon failed: " + status.Describe(401, 1)
 		if code, ok := s.HasErrorCode(secLogonDenied); ok {

@@ -49,6 +49,11 @@ func authHandshakeTrace(s *diagnose.Subject) *diagnose.Match {
 	if !s.Proxy.Present || s.Trace.StatusCode != 401 {
 		return nil
 	}
+	if _, specific := s.HasErrorCode(secBadBindings, secWrongPrincipal, secLogonDenied); specific {
+		// extended-protection-offload, kerberos-spn and auth-denied explain
+		// these better than a generic broken handshake.
+		return nil
+	}
 	code, invalid := s.HasErrorCode(secInvalidToken)
 	type3 := s.HasAuth && s.Auth.NTLMType == 3
 	if !type3 && !invalid {
@@ -81,9 +86,10 @@ func authHandshakeSequence(seq *diagnose.Sequence) *diagnose.Match {
 		if !restarted && !switched {
 			continue
 		}
-		if !cur.Via && seq.Vendor == "" && !switched {
+		if !cur.Via && !prev.Via && seq.Vendor == "" {
 			// Without a proxy in the path a type 3 401 is a wrong password,
-			// which auth-denied explains.
+			// which auth-denied explains, and nothing balances requests
+			// between front ends.
 			continue
 		}
 		ev := []diagnose.Evidence{

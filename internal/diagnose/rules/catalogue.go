@@ -6,6 +6,7 @@ package rules
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/frebscan/frebscan/internal/diagnose"
 	"github.com/frebscan/frebscan/internal/status"
@@ -13,8 +14,27 @@ import (
 
 var catalogue []*diagnose.Rule
 
-// register adds a rule; each rule file calls it from init.
-func register(r *diagnose.Rule) { catalogue = append(catalogue, r) }
+// register adds a rule; each rule file calls it from init. Rule texts are
+// written as wrapped paragraphs for reading in source; they are unwrapped
+// here so every report can wrap them to its own width.
+func register(r *diagnose.Rule) {
+	r.Explanation = prose(r.Explanation)
+	r.Fix = prose(r.Fix)
+	for v, f := range r.VendorFixes {
+		r.VendorFixes[v] = prose(f)
+	}
+	catalogue = append(catalogue, r)
+}
+
+// prose joins the lines of each paragraph; blank lines separate
+// paragraphs.
+func prose(s string) string {
+	paras := strings.Split(strings.TrimSpace(s), "\n\n")
+	for i, p := range paras {
+		paras[i] = strings.Join(strings.Fields(p), " ")
+	}
+	return strings.Join(paras, "\n\n")
+}
 
 // All returns the catalogue sorted by ID.
 func All() []*diagnose.Rule {

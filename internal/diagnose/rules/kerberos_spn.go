@@ -39,11 +39,18 @@ server (RollAlternateServiceAccountPassword.ps1).`,
 }
 
 func kerberosSPN(s *diagnose.Subject) *diagnose.Match {
-	code, ok := s.HasErrorCode(secWrongPrincipal, secNoCredentials, secSecpkgNotFound)
+	kerberos := s.HasAuth && (strings.EqualFold(s.Auth.Scheme, "Negotiate") || strings.EqualFold(s.Auth.Scheme, "Kerberos")) &&
+		s.Auth.NTLMType == 0 && strings.Contains(s.Auth.Mechanism, "Kerberos")
+	codes := []uint32{secWrongPrincipal, secSecpkgNotFound}
+	if kerberos {
+		// 0x8009030E also answers every NTLM type 1 message; it points at
+		// the SPN only when a Kerberos ticket was offered.
+		codes = append(codes, secNoCredentials)
+	}
+	code, ok := s.HasErrorCode(codes...)
 	if !ok {
 		return nil
 	}
-	kerberos := s.HasAuth && strings.EqualFold(s.Auth.Scheme, "Negotiate") && s.Auth.Mechanism != "" && s.Auth.NTLMType == 0
 	ev := []diagnose.Evidence{statusEvidence(s), codeEvidence(s, code)}
 	if a, ok := s.RequestHeaderEvidence("Authorization"); ok {
 		ev = append(ev, a)

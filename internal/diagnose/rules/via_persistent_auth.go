@@ -65,14 +65,20 @@ func viaPersistentAuthTrace(s *diagnose.Subject) *diagnose.Match {
 		return nil
 	}
 	persistFalse := s.Persist == auth.PersistFalse
-	noCreds := !s.HasAuth || s.Auth.NTLMType == 1
-	failed := s.Trace.StatusCode == 400 || s.Trace.StatusCode == 401
+	noCreds := !s.HasAuth
+	// An anonymous 401 is the normal first leg of every handshake; a
+	// request without credentials is a symptom when it got 400 (the EWS
+	// body was refused) or when the server had just said
+	// Persistent-Auth: false.
+	failed := s.Trace.StatusCode == 400 || s.Trace.StatusCode == 401 && persistFalse
 	ignoring := s.Client.IgnoresPersistentAuth
-	if !(persistFalse || (failed && noCreds && ignoring)) {
+	// Persistent-Auth: false alone is harmless for clients that
+	// re-authenticate (Outlook for Mac); it matters with a client that
+	// ignores it or with a request that then failed without credentials.
+	if !((ignoring && (persistFalse || failed && noCreds)) || (persistFalse && failed && noCreds)) {
 		return nil
 	}
-	ev := []diagnose.Evidence{via}
-	ev = append(ev, s.ProxyEvidence()...)
+	ev := append([]diagnose.Evidence{via}, s.ProxyEvidence()...)
 	ev = append(ev, urlEvidence(s), clientEvidence(s), statusEvidence(s))
 	if a, ok := s.RequestHeaderEvidence("Authorization"); ok {
 		ev = append(ev, a)
@@ -95,8 +101,7 @@ func viaPersistentAuthTrace(s *diagnose.Subject) *diagnose.Match {
 		m.Summary = "Exchange told " + s.Client.Family + " Persistent-Auth: false because the request came through a proxy (Via); this client ignores it"
 	default:
 		m.Confidence = diagnose.ConfidenceLow
-		m.Summary = "Exchange answers Persistent-Auth: false because the request came through a proxy (Via); clients that ignore it will fail"
-		m.Severity = sev(diagnose.Medium)
+		m.Summary = "after Persistent-Auth: false the request came without credentials and failed"
 	}
 	return m
 }

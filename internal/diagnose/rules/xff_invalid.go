@@ -19,7 +19,7 @@ X-Forwarded-For: 203.0.113.7, 10.0.0.2), one header line, no ports; or stop IIS
 features from parsing it (ipSecurity enableProxyMode, logging custom fields).`,
 		References: []string{"KB 943891: IIS HTTP status codes (400.10 Invalid X-Forwarded-For header)"},
 		Trace: func(s *diagnose.Subject) *diagnose.Match {
-			if !is(400, s, 10) {
+			if !is(400, s, 10) || !s.Request.Has("X-Forwarded-For") {
 				return nil
 			}
 			ev := []diagnose.Evidence{statusEvidence(s)}

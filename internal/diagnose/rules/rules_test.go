@@ -1,0 +1,262 @@
+package rules
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/frebscan/frebscan/internal/diagnose"
+	"github.com/frebscan/frebscan/internal/freb"
+	"github.com/frebscan/frebscan/internal/headers"
+)
+
+const samplesDir = "../../../samples"
+
+// proxyRules are the rules that describe a proxy's behaviour: a trace
+// without proxy headers must never get one of them.
+var proxyRules = map[string]bool{
+	"via-persistent-auth": true, "expect-100-continue": true, "auth-handshake-broken": true,
+	"ssl-offload": true, "host-header-rewritten": true, "client-ip-lost": true, "xff-invalid": true,
+}
+
+func readDir(t *testing.T, dir string) []*freb.Trace {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(samplesDir, dir, "*.xml"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no sample traces in samples/%s", dir)
+	}
+	var out []*freb.Trace
+	for _, f := range files {
+		tr, err := freb.ReadFile(f, freb.Options{SlowSteps: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, tr)
+	}
+	return out
+}
+
+// diagnoseAll runs single-trace and sequence rules over traces as one
+// scan would, returning findings by rule.
+func diagnoseAll(traces []*freb.Trace) map[string][]diagnose.Finding {
+	e := Engine()
+	c := diagnose.NewCorrelator()
+	out := map[string][]diagnose.Finding{}
+	for _, tr := range traces {
+		s := diagnose.NewSubject(tr, diagnose.DefaultSettings())
+		c.Add(s)
+		for _, f := range e.Trace(s) {
+			out[f.Rule] = append(out[f.Rule], f)
+		}
+	}
+	for _, seq := range c.Sequences() {
+		for _, f := range e.Sequence(seq) {
+			out[f.Rule] = append(out[f.Rule], f)
+		}
+	}
+	return out
+}
+
+func TestCatalogue(t *testing.T) {
+	if _, err := diagnose.NewEngine(All()); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range All() {
+		if r.Explanation == "" || r.Fix == "" || len(r.References) == 0 || len(r.Looks) == 0 {
+			t.Errorf("%s: explanation, fix, references and evidence list are required", r.ID)
+		}
+		if strings.ToLower(r.ID) != r.ID || strings.Contains(r.ID, " ") {
+			t.Errorf("%s: IDs are kebab-case", r.ID)
+		}
+		if _, err := os.Stat(filepath.Join(samplesDir, r.ID)); err != nil {
+			t.Errorf("%s: no sample under samples/%s", r.ID, r.ID)
+		}
+	}
+}
+
+// TestRulesFireOnTheirSamples: every rule fires on samples/<rule-id>.
+func TestRulesFireOnTheirSamples(t *testing.T) {
+	for _, r := range All() {
+		t.Run(r.ID, func(t *testing.T) {
+			found := diagnoseAll(readDir(t, r.ID))
+			if len(found[r.ID]) == 0 {
+				t.Fatalf("%s did not fire on its sample; got %v", r.ID, keys(found))
+			}
+			for _, f := range found[r.ID] {
+				if len(f.Evidence) == 0 || f.Fix == "" {
+					t.Errorf("finding without evidence or fix: %+v", f)
+				}
+			}
+		})
+	}
+}
+
+func keys(m map[string][]diagnose.Finding) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+// TestSeedCase is the case that started the project: Apple Mail, EWS,
+// KEMP adding Via. It must be named, with KEMP and the KEMP fix, and the
+// handshake sequence as evidence.
+func TestSeedCase(t *testing.T) {
+	found := diagnoseAll(readDir(t, "via-persistent-auth"))
+	var seq *diagnose.Finding
+	for i, f := range found["via-persistent-auth"] {
+		if f.Vendor != "KEMP LoadMaster" || !strings.Contains(f.Fix, "Additional L7 Header") || !strings.Contains(f.Fix, "X-ClientSide") {
+			t.Errorf("finding names vendor %q and fix %q; want KEMP and its fix", f.Vendor, f.Fix)
+		}
+		if len(f.Sequence) > 0 {
+			seq = &found["via-persistent-auth"][i]
+		}
+	}
+	if seq == nil {
+		t.Fatal("no sequence finding")
+	}
+	if seq.Confidence != diagnose.ConfidenceHigh {
+		t.Errorf("sequence confidence %s", seq.Confidence)
+	}
+	chain := diagnose.FormatSteps(seq.Sequence)
+	for _, want := range []string{"(none)", "NTLM type 1", "Persistent-Auth: false", "POST 400 (none)"} {
+		if !strings.Contains(chain, want) {
+			t.Errorf("sequence %q lacks %q", chain, want)
+		}
+	}
+}
+
+// TestHealthySamplesAreQuiet: the negative samples get no finding above
+// info.
+func TestHealthySamplesAreQuiet(t *testing.T) {
+	for _, dir := range []string{"healthy-direct", "healthy-outlook-mac"} {
+		for rule, fs := range diagnoseAll(readDir(t, dir)) {
+			for _, f := range fs {
+				if f.Severity > diagnose.Info {
+					t.Errorf("%s: %s fired (%s): %s", dir, rule, f.Severity, f.Summary)
+				}
+			}
+		}
+	}
+}
+
+// stripProxy removes every header a proxy adds, leaving a trace that looks
+// like a direct connection.
+func stripProxy(tr *freb.Trace) {
+	var kept headers.List
+	for _, h := range tr.RequestHeaders {
+		n := strings.ToLower(h.Name)
+		switch {
+		case n == "via", n == "forwarded", strings.HasPrefix(n, "x-forwarded-"), n == "x-clientside", strings.HasPrefix(n, "x-arr-"),
+			n == "x-original-url", n == "x-original-host", strings.HasPrefix(n, "x-f5-"), n == "x-wa-info", strings.HasPrefix(n, "x-ns-"),
+			n == "client-ip", n == "x-real-ip", n == "true-client-ip", strings.HasPrefix(n, "cf-"), strings.HasPrefix(n, "x-azure-"),
+			n == "x-amzn-trace-id", n == "x-appgw-trace-id", strings.HasPrefix(n, "akamai-"), strings.HasPrefix(n, "x-haproxy"), n == "cookie":
+			continue
+		}
+		kept = append(kept, h)
+	}
+	tr.RequestHeaders = kept
+}
+
+func TestNoProxyHeadersNoProxyFinding(t *testing.T) {
+	dirs, _ := filepath.Glob(filepath.Join(samplesDir, "*"))
+	for _, d := range dirs {
+		if fi, err := os.Stat(d); err != nil || !fi.IsDir() {
+			continue
+		}
+		traces := readDir(t, filepath.Base(d))
+		for _, tr := range traces {
+			stripProxy(tr)
+		}
+		for rule := range diagnoseAll(traces) {
+			if proxyRules[rule] {
+				t.Errorf("%s: %s fired on traces without proxy headers", filepath.Base(d), rule)
+			}
+		}
+	}
+}
+
+// TestNegativeCases takes each rule's own sample and removes the one
+// piece of evidence the rule depends on: it must then stay silent.
+func TestNegativeCases(t *testing.T) {
+	setStatus := func(code, sub int) func(*freb.Trace) {
+		return func(tr *freb.Trace) {
+			tr.StatusCode, tr.SubStatusCode = code, sub
+			for i := range tr.Errors {
+				tr.Errors[i].HTTPStatus, tr.Errors[i].HTTPSubStatus, tr.Errors[i].ErrorCode = code, sub, 0
+			}
+			tr.IOErrors = nil
+		}
+	}
+	dropHeader := func(names ...string) func(*freb.Trace) {
+		return func(tr *freb.Trace) {
+			var kept headers.List
+			for _, h := range tr.RequestHeaders {
+				drop := false
+				for _, n := range names {
+					drop = drop || strings.EqualFold(h.Name, n)
+				}
+				if !drop {
+					kept = append(kept, h)
+				}
+			}
+			tr.RequestHeaders = kept
+		}
+	}
+	clearCodes := func(tr *freb.Trace) {
+		for i := range tr.Errors {
+			tr.Errors[i].ErrorCode = 0
+		}
+		tr.IOErrors = nil
+		tr.AuthEvents = nil
+	}
+	tests := []struct {
+		rule   string
+		mutate func(*freb.Trace)
+	}{
+		{"via-persistent-auth", dropHeader("Via")},
+		{"expect-100-continue", dropHeader("Expect")},
+		{"auth-handshake-broken", func(tr *freb.Trace) { stripProxy(tr); tr.ResponseHeaders = nil }},
+		{"kerberos-spn", clearCodes},
+		{"extended-protection-offload", clearCodes},
+		{"auth-denied", setStatus(200, 0)},
+		{"auth-header-too-large", dropHeader("Authorization")},
+		{"ssl-offload", setStatus(200, 0)},
+		{"client-certificate", setStatus(200, 0)},
+		{"arr-backend-timeout", clearCodes},
+		{"arr-backend-connect", clearCodes},
+		{"arr-backend-aborted", clearCodes},
+		{"arr-invalid-response", clearCodes},
+		{"arr-backend-tls", clearCodes},
+		{"arr-no-backend", setStatus(200, 0)},
+		{"proxy-loop", func(tr *freb.Trace) { setStatus(200, 0)(tr); dropHeader("Via", "X-Forwarded-For", "Forwarded")(tr) }},
+		{"xff-invalid", setStatus(400, 0)},
+		{"idle-timeout-reset", func(tr *freb.Trace) { tr.TimeTakenMs = 4_321 }},
+		{"host-header-rewritten", dropHeader("X-Forwarded-Host", "X-Original-Host", "X-Original-URL")},
+		{"app-pool-unavailable", setStatus(200, 0)},
+		{"config-error", setStatus(200, 0)},
+		{"request-filtering", setStatus(404, 0)},
+		{"client-ip-lost", dropHeader("Via", "X-Forwarded-For", "X-ClientSide", "Cookie")},
+		{"slow-request", func(tr *freb.Trace) { tr.TimeTakenMs, tr.FailureReason = 120, "STATUS_CODE" }},
+	}
+	covered := map[string]bool{}
+	for _, tc := range tests {
+		covered[tc.rule] = true
+		t.Run(tc.rule, func(t *testing.T) {
+			traces := readDir(t, tc.rule)
+			for _, tr := range traces {
+				tc.mutate(tr)
+			}
+			if fs := diagnoseAll(traces)[tc.rule]; len(fs) > 0 {
+				t.Errorf("%s still fired: %s", tc.rule, fs[0].Summary)
+			}
+		})
+	}
+	for _, r := range All() {
+		if !covered[r.ID] {
+			t.Errorf("rule %s has no negative case", r.ID)
+		}
+	}
+}

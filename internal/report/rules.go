@@ -1,0 +1,78 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/jedib0t/go-pretty/v6/table"
+	"github.com/jedib0t/go-pretty/v6/text"
+
+	"github.com/frebscan/frebscan/internal/diagnose"
+)
+
+// WriteRulesText lists the catalogue: ID, severity, title.
+func WriteRulesText(w io.Writer, rules []*diagnose.Rule, s Style) error {
+	tw := s.table("")
+	tw.AppendHeader(table.Row{"ID", "Severity", "Title"})
+	tw.SetColumnConfigs([]table.ColumnConfig{{Number: 3, WidthMax: s.valueWidth(42), WidthMaxEnforcer: text.WrapSoft}})
+	for _, r := range rules {
+		tw.AppendRow(table.Row{r.ID, s.severity(r.Severity), r.Title})
+	}
+	_, err := fmt.Fprintf(w, "%s\n%d rules. `frebscan explain ID` shows one in full.\n", tw.Render(), len(rules))
+	return err
+}
+
+// WriteExplainText prints everything frebscan knows about one rule.
+func WriteExplainText(w io.Writer, r *diagnose.Rule, s Style) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s  %s  %s\n\n", s.bold(r.ID), s.severity(r.Severity), s.bold(r.Title))
+	section := func(title, body string) {
+		fmt.Fprintf(&b, "%s\n  %s\n\n", s.bold(title), wrap(body, s.Width-2, "  "))
+	}
+	section("What happens", r.Explanation)
+	fmt.Fprintf(&b, "%s\n", s.bold("Evidence frebscan looks for"))
+	for _, l := range r.Looks {
+		fmt.Fprintf(&b, "  - %s\n", wrap(l, s.Width-4, "    "))
+	}
+	b.WriteString("\n")
+	section("Fix", r.Fix)
+	for _, v := range r.Vendors() {
+		section("Fix for "+v, r.VendorFixes[v])
+	}
+	fmt.Fprintf(&b, "%s\n", s.bold("References"))
+	for _, ref := range r.References {
+		fmt.Fprintf(&b, "  - %s\n", wrap(ref, s.Width-4, "    "))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// WriteRulesMarkdown writes the catalogue as docs/RULES.md; a test keeps
+// the committed file in step with the code.
+func WriteRulesMarkdown(w io.Writer, rules []*diagnose.Rule) error {
+	var b strings.Builder
+	b.WriteString("# frebscan rule catalogue\n\nGenerated from `internal/diagnose/rules` (`go test ./internal/report -run TestRulesDoc -update`). IDs are stable: reports, JSON and `--rule` filters use them.\n\n")
+	b.WriteString("| ID | Severity | Title |\n|---|---|---|\n")
+	for _, r := range rules {
+		fmt.Fprintf(&b, "| [`%s`](#%s) | %s | %s |\n", r.ID, r.ID, r.Severity, mdEscape(r.Title))
+	}
+	for _, r := range rules {
+		fmt.Fprintf(&b, "\n## %s\n\n**%s** (severity %s)\n\n%s\n\n**Evidence looked for**\n\n", r.ID, mdEscape(r.Title), r.Severity, r.Explanation)
+		for _, l := range r.Looks {
+			fmt.Fprintf(&b, "- %s\n", l)
+		}
+		fmt.Fprintf(&b, "\n**Fix**\n\n%s\n", r.Fix)
+		for _, v := range r.Vendors() {
+			fmt.Fprintf(&b, "\n- *%s*: %s\n", v, r.VendorFixes[v])
+		}
+		b.WriteString("\n**References**\n\n")
+		for _, ref := range r.References {
+			fmt.Fprintf(&b, "- %s\n", ref)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func mdEscape(s string) string { return strings.ReplaceAll(s, "|", "\\|") }
