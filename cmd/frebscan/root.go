@@ -24,6 +24,10 @@ func (e exitCode) Error() string { return fmt.Sprintf("exit status %d", int(e)) 
 
 var version = "dev"
 
+// commands holds every subcommand constructor; each command's file adds
+// its own from init, so adding a command touches one file.
+var commands []func() *cobra.Command
+
 func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "frebscan",
@@ -39,7 +43,9 @@ JSON or HTML reports.`,
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newVersionCmd(), newShowCmd(), newRulesCmd(), newExplainCmd())
+	for _, c := range commands {
+		root.AddCommand(c())
+	}
 	return root
 }
 
@@ -57,6 +63,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fmt.Fprintln(stderr, "frebscan:", err)
 	return exitError
 }
+
+func init() { commands = append(commands, newVersionCmd) }
 
 func newVersionCmd() *cobra.Command {
 	return &cobra.Command{

@@ -12,6 +12,8 @@ import (
 	"github.com/frebscan/frebscan/internal/report"
 )
 
+func init() { commands = append(commands, newRulesCmd, newExplainCmd) }
+
 func newRulesCmd() *cobra.Command {
 	var format string
 	cmd := &cobra.Command{

@@ -9,6 +9,8 @@ import (
 	"github.com/frebscan/frebscan/internal/show"
 )
 
+func init() { commands = append(commands, newShowCmd) }
+
 func newShowCmd() *cobra.Command {
 	var opts show.Options
 	cmd := &cobra.Command{
