@@ -5,14 +5,15 @@ import (
 	"io"
 
 	"github.com/frebscan/frebscan/internal/diagnose"
+	"github.com/frebscan/frebscan/internal/scan"
 )
 
 // WriteTracesJSON writes traces as JSON: one object for one trace, an
 // array for several, so `show one.xml | jq .url` works without [0].
 // Events are included only when withEvents is set; they are most of the
 // size and rarely what a script wants.
-func WriteTracesJSON(w io.Writer, docs []*TraceDoc, withEvents bool) error {
-	out := make([]*TraceDoc, len(docs))
+func WriteTracesJSON(w io.Writer, docs []*scan.TraceDoc, withEvents bool) error {
+	out := make([]*scan.TraceDoc, len(docs))
 	for i, d := range docs {
 		t := *d.Trace
 		if !withEvents {

@@ -11,8 +11,8 @@ import (
 	"github.com/frebscan/frebscan/internal/diagnose"
 	"github.com/frebscan/frebscan/internal/diagnose/rules"
 	"github.com/frebscan/frebscan/internal/freb"
-	"github.com/frebscan/frebscan/internal/redact"
 	"github.com/frebscan/frebscan/internal/report"
+	"github.com/frebscan/frebscan/internal/scan"
 )
 
 // Options are the flags of `frebscan show`.
@@ -64,39 +64,28 @@ func Run(w, errw io.Writer, opts Options) (ok bool, err error) {
 // diagnoseFiles reads and diagnoses the files. Sequence findings are also
 // attached to the last trace of their sequence, so JSON readers see them
 // on the request that failed.
-func diagnoseFiles(errw io.Writer, opts Options) ([]*report.TraceDoc, []diagnose.Finding, bool) {
+func diagnoseFiles(errw io.Writer, opts Options) ([]*scan.TraceDoc, []diagnose.Finding, bool) {
 	ok := true
 	engine := rules.Engine()
-	settings := diagnose.DefaultSettings()
-	settings.NoRedact = opts.NoRedact
+	in := scan.InspectOptions{Read: freb.DefaultOptions(), Settings: diagnose.DefaultSettings(), Engine: engine}
+	in.Settings.NoRedact = opts.NoRedact
 	if opts.SlowMs > 0 {
-		settings.SlowMs = opts.SlowMs
+		in.Settings.SlowMs = opts.SlowMs
 	}
-	readOpts := freb.DefaultOptions()
-	readOpts.KeepEvents = opts.Events != "none"
+	in.Read.KeepEvents = opts.Events != "none"
 	corr := diagnose.NewCorrelator()
-	var docs []*report.TraceDoc
-	byFile := map[string]*report.TraceDoc{}
+	var docs []*scan.TraceDoc
+	byFile := map[string]*scan.TraceDoc{}
 	for _, path := range opts.Files {
-		t, err := freb.ReadFile(path, readOpts)
+		d, s, err := scan.Inspect(path, in)
 		if err != nil {
 			fmt.Fprintln(errw, "frebscan:", err)
 			ok = false
 			continue
 		}
-		s := diagnose.NewSubject(t, settings)
 		corr.Add(s)
-		findings := engine.Trace(s)
-		diagnose.Sort(findings)
-		if !opts.NoRedact {
-			t = redact.Trace(t)
-		}
-		d := &report.TraceDoc{Trace: t, Client: &s.Client, Findings: findings}
-		if s.Proxy.Present {
-			d.Proxy = &s.Proxy
-		}
 		docs = append(docs, d)
-		byFile[t.File] = d
+		byFile[d.File] = d
 	}
 	var seqFindings []diagnose.Finding
 	for _, seq := range corr.Sequences() {

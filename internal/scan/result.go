@@ -1,0 +1,171 @@
+package scan
+
+import (
+	"time"
+
+	"github.com/frebscan/frebscan/internal/diagnose"
+)
+
+// SchemaVersion is the version of the JSON document `scan --format json`
+// writes (docs/scan.schema.json). Bump it on any incompatible change.
+const SchemaVersion = 1
+
+// Result is everything a scan found: the aggregate a report is built
+// from. Per-trace detail is limited to one compact Row per trace; reports
+// that show a trace in full re-read its file (see Details).
+type Result struct {
+	SchemaVersion int       `json:"schemaVersion"`
+	Tool          string    `json:"tool"`
+	Started       time.Time `json:"started"`
+	// DurationSeconds is the wall time of the scan.
+	DurationSeconds float64  `json:"durationSeconds"`
+	Inputs          []string `json:"inputs"`
+	// Filters describes the filters in force, as the user gave them.
+	Filters map[string]string `json:"filters,omitempty"`
+	// Partial is true when the scan was interrupted (Ctrl+C) and the
+	// report covers only the files read until then.
+	Partial bool `json:"partial"`
+
+	Summary  Summary `json:"summary"`
+	Findings []Group `json:"findings"`
+	Tables   Tables  `json:"tables"`
+	Traces   []Row   `json:"traces"`
+	// Unreadable lists files that could not be read, with the reason.
+	Unreadable []FileError `json:"unreadable"`
+	// Warnings lists traces read with warnings (truncated, cleaned).
+	Warnings []FileWarning `json:"warnings"`
+}
+
+// Summary is the header of a report.
+type Summary struct {
+	// Files is every candidate file found under the inputs.
+	Files int `json:"files"`
+	// Traces is the FREB traces read; Matched those that passed the
+	// filters and are in this report.
+	Traces  int   `json:"traces"`
+	Matched int   `json:"matched"`
+	NotFREB int   `json:"notFreb"`
+	Failed  int   `json:"unreadable"`
+	Bytes   int64 `json:"bytes"`
+	// From and To bound the matched traces' start times.
+	From      *time.Time `json:"from,omitempty"`
+	To        *time.Time `json:"to,omitempty"`
+	Servers   []Count    `json:"servers"`
+	Sites     []Count    `json:"sites"`
+	Truncated int        `json:"truncated"`
+	// WithWarnings counts traces read with parse warnings.
+	WithWarnings int `json:"withWarnings"`
+	// BySeverity counts finding groups per severity name.
+	BySeverity map[string]int `json:"bySeverity"`
+}
+
+// Group is one rule's findings across the scan.
+type Group struct {
+	Rule       string              `json:"rule"`
+	Title      string              `json:"title"`
+	Severity   diagnose.Severity   `json:"severity"`
+	Confidence diagnose.Confidence `json:"confidence"`
+	// Count is how many findings (traces or sequences) the rule produced.
+	Count      int       `json:"count"`
+	FirstSeen  time.Time `json:"firstSeen"`
+	LastSeen   time.Time `json:"lastSeen"`
+	Clients    []Count   `json:"clients"`
+	UserAgents []Count   `json:"userAgents"`
+	URLs       []Count   `json:"urls"`
+	Servers    []Count   `json:"servers"`
+	// Vendors are the proxy vendors seen on the affected traces.
+	Vendors []Count `json:"vendors"`
+	// Fix is the fix for the most common vendor.
+	Fix        string   `json:"fix"`
+	Vendor     string   `json:"vendor,omitempty"`
+	References []string `json:"references"`
+	// Example is a trace file to open with `frebscan show`.
+	Example string `json:"example"`
+	// Examples are a few findings in full (evidence, sequence), the most
+	// confident first.
+	Examples []diagnose.Finding `json:"examples"`
+}
+
+// Count is a value and how often it occurred.
+type Count struct {
+	Key   string `json:"key"`
+	Count int    `json:"count"`
+}
+
+// Tables are the distributions a report shows.
+type Tables struct {
+	Statuses      []Count  `json:"statuses"`
+	TopURLs       []Count  `json:"topUrls"`
+	TopClients    []Count  `json:"topClients"`
+	TopUserAgents []Count  `json:"topUserAgents"`
+	Proxies       []Count  `json:"proxies"`
+	Slowest       []Row    `json:"slowest"`
+	Timeline      []Bucket `json:"timeline"`
+}
+
+// Bucket counts traces by status class in one time slice.
+type Bucket struct {
+	Start  time.Time      `json:"start"`
+	Counts map[string]int `json:"counts"`
+}
+
+// Row is one trace, compact.
+type Row struct {
+	File          string    `json:"file"`
+	Time          time.Time `json:"time"`
+	Server        string    `json:"server"`
+	SiteID        string    `json:"siteId"`
+	AppPool       string    `json:"appPoolId"`
+	Verb          string    `json:"verb"`
+	URL           string    `json:"url"`
+	Status        string    `json:"status"`
+	StatusCode    int       `json:"statusCode"`
+	SubStatus     int       `json:"subStatusCode"`
+	TimeTakenMs   int64     `json:"timeTakenMs"`
+	FailureReason string    `json:"failureReason"`
+	// Client is the original client address when a proxy header kept it,
+	// else the TCP peer IIS saw.
+	Client       string `json:"client"`
+	UserAgent    string `json:"userAgent,omitempty"`
+	ClientFamily string `json:"clientFamily,omitempty"`
+	Proxy        string `json:"proxy,omitempty"`
+	Auth         string `json:"auth"`
+	ErrorModule  string `json:"errorModule,omitempty"`
+	ErrorCode    string `json:"errorCode,omitempty"`
+	Findings     []Ref  `json:"findings"`
+	Truncated    bool   `json:"truncated"`
+	Warnings     int    `json:"warnings"`
+	Bytes        int64  `json:"bytes"`
+}
+
+// Ref is a finding on one trace, by rule.
+type Ref struct {
+	Rule       string              `json:"rule"`
+	Severity   diagnose.Severity   `json:"severity"`
+	Confidence diagnose.Confidence `json:"confidence"`
+	Summary    string              `json:"summary,omitempty"`
+}
+
+// FileError is a file that could not be read.
+type FileError struct {
+	File  string `json:"file"`
+	Error string `json:"error"`
+}
+
+// FileWarning is a trace read with warnings.
+type FileWarning struct {
+	File     string   `json:"file"`
+	Warnings []string `json:"warnings"`
+}
+
+// MaxSeverity is the highest severity among the result's findings, and
+// whether there is any.
+func (r *Result) MaxSeverity() (diagnose.Severity, bool) {
+	best, any := diagnose.Info, false
+	for _, g := range r.Findings {
+		if !any || g.Severity > best {
+			best, any = g.Severity, true
+		}
+	}
+	return best, any
+}
