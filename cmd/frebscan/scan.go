@@ -1,0 +1,68 @@
+package main
+
+import (
+	"os"
+	"os/signal"
+
+	"github.com/spf13/cobra"
+
+	"github.com/frebscan/frebscan/internal/scancmd"
+)
+
+func init() { commands = append(commands, newScanCmd) }
+
+func newScanCmd() *cobra.Command {
+	var opts scancmd.Options
+	cmd := &cobra.Command{
+		Use:   "scan [PATH...]",
+		Short: "Scan FREB directories and write an incident report",
+		Long: `Scan reads every FREB trace under the given files, directories (recursively:
+W3SVC1/, W3SVC2/, …) and glob patterns, diagnoses each trace and each client's
+sequence of requests, and writes an incident report: findings grouped by rule with
+the evidence, the affected clients and the fix, then the status, URL, client and
+proxy distributions. With no PATH on Windows it scans
+%SystemDrive%\inetpub\logs\FailedReqLogFiles.
+
+Exit status: 0 no finding at or above --fail-on; 1 such findings; 2 usage or I/O
+error, or no file could be read at all (some unreadable files are listed in the
+report and do not change the exit status).`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Inputs = args
+			opts.Version = version
+			opts.Stdout = stdoutFile(cmd)
+			opts.Stderr = os.Stderr
+			if w, ok := cmd.ErrOrStderr().(*os.File); ok {
+				opts.Stderr = w
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
+			defer stop()
+			code, err := scancmd.Run(ctx, cmd.OutOrStdout(), cmd.ErrOrStderr(), opts)
+			if err != nil {
+				return err
+			}
+			if code != exitOK {
+				return exitCode(code)
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&opts.Format, "format", "f", "text", "report format: text, json, ndjson, csv")
+	f.StringVarP(&opts.Output, "output", "o", "", "write the report to FILE (atomically) instead of stdout")
+	f.IntVar(&opts.Workers, "workers", 0, "files read in parallel (default: number of CPUs)")
+	f.StringVar(&opts.Status, "status", "", "only traces with these statuses: 400,401.2,5xx,400-404")
+	f.StringVar(&opts.URL, "url", "", "only URLs containing this text, or matching this glob (/ews/*)")
+	f.StringVar(&opts.Since, "since", "", "only traces from this time (2026-03-02, \"2026-03-02 14:00\", RFC 3339) or this long ago (24h, 7d)")
+	f.StringVar(&opts.Until, "until", "", "only traces up to this time or this long ago")
+	f.StringVar(&opts.Site, "site", "", "only these sites: 1,2 or W3SVC1")
+	f.StringVar(&opts.Client, "client", "", "only this client address, CIDR block or address substring (original client behind a proxy)")
+	f.StringVar(&opts.UserAgent, "user-agent", "", "only user agents containing this text")
+	f.StringVar(&opts.Rule, "rule", "", "only findings of these rules (comma-separated IDs; see frebscan rules)")
+	f.StringVar(&opts.MinSeverity, "min-severity", "info", "only findings at or above: info, low, medium, high, critical")
+	f.StringVar(&opts.FailOn, "fail-on", "high", "exit 1 when a finding is at or above: info, low, medium, high, critical, or none")
+	f.BoolVar(&opts.NoRedact, "no-redact", false, "show Authorization tokens, cookie values and user names as recorded")
+	f.Int64Var(&opts.SlowMs, "slow", 10000, "time taken in ms above which slow-request fires")
+	f.IntVar(&opts.Top, "top", 10, "length of the top-N tables")
+	f.StringVar(&opts.Progress, "progress", "auto", "progress bar on stderr: auto (only on a terminal), never")
+	return cmd
+}

@@ -1,0 +1,19 @@
+package report
+
+import (
+	"encoding/json"
+	"io"
+
+	"github.com/frebscan/frebscan/internal/scan"
+)
+
+func init() { registerScanFormat("json", writeScanJSON) }
+
+// writeScanJSON writes the whole result as one document; its schema is
+// docs/scan.schema.json.
+func writeScanJSON(w io.Writer, r *scan.Result, _ ScanOptions) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(r)
+}

@@ -1,0 +1,344 @@
+package scan
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/frebscan/frebscan/internal/diagnose"
+	"github.com/frebscan/frebscan/internal/freb"
+)
+
+// maxExamples is how many full findings a group keeps as examples.
+const maxExamples = 3
+
+// maxWarningsListed bounds the warnings list of a huge scan; the count in
+// the summary stays exact.
+const maxWarningsListed = 500
+
+// aggregator folds outcomes into a Result as they arrive, keeping counters
+// and one compact row per trace, never the traces themselves.
+type aggregator struct {
+	opts    Options
+	engine  *diagnose.Engine
+	started time.Time
+	r       *Result
+	corr    *diagnose.Correlator
+	// selected remembers which files passed the filters, for sequence
+	// findings whose last trace decides whether they are reported.
+	selected                                                 map[string]int // file -> row index
+	statuses, urls, clients, agents, proxies, servers, sites counter
+	groups                                                   map[string]*groupAgg
+	slowest                                                  []Row
+}
+
+type counter map[string]int
+
+func (c counter) add(k string) {
+	if k != "" {
+		c[k]++
+	}
+}
+
+// top returns the n most frequent keys, ties by key.
+func (c counter) top(n int) []Count {
+	out := make([]Count, 0, len(c))
+	for k, v := range c {
+		out = append(out, Count{Key: k, Count: v})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Key < out[j].Key
+	})
+	if n > 0 && len(out) > n {
+		out = out[:n]
+	}
+	return out
+}
+
+type groupAgg struct {
+	g                                       Group
+	clients, agents, urls, servers, vendors counter
+}
+
+func newAggregator(opts Options, engine *diagnose.Engine) *aggregator {
+	if opts.Top <= 0 {
+		opts.Top = 10
+	}
+	return &aggregator{
+		opts: opts, engine: engine, started: time.Now(),
+		r: &Result{SchemaVersion: SchemaVersion, Tool: opts.Tool, Inputs: opts.Inputs,
+			Findings: []Group{}, Traces: []Row{}, Unreadable: []FileError{}, Warnings: []FileWarning{},
+			Summary: Summary{BySeverity: map[string]int{}}},
+		corr:     diagnose.NewCorrelator(),
+		selected: map[string]int{},
+		statuses: counter{}, urls: counter{}, clients: counter{}, agents: counter{}, proxies: counter{},
+		servers: counter{}, sites: counter{},
+		groups: map[string]*groupAgg{},
+	}
+}
+
+func (a *aggregator) add(o outcome) {
+	r := a.r
+	r.Summary.Files++
+	if o.err != nil {
+		if errors.Is(o.err, freb.ErrNotFREB) {
+			r.Summary.NotFREB++
+			return
+		}
+		r.Summary.Failed++
+		r.Unreadable = append(r.Unreadable, FileError{File: o.path, Error: o.err.Error()})
+		return
+	}
+	t, s := o.trace, o.subject
+	r.Summary.Traces++
+	r.Summary.Bytes += o.size
+	a.corr.Add(s)
+	when := t.Start
+	if when.IsZero() {
+		when = fileTime(o.path)
+	}
+	if !a.opts.Filter.traceMatch(t, s, when) {
+		return
+	}
+	row := a.row(o, when)
+	var refs []Ref
+	for i := range o.findings {
+		f := &o.findings[i]
+		if !a.opts.Filter.findingMatch(f) {
+			continue
+		}
+		refs = append(refs, Ref{Rule: f.Rule, Severity: f.Severity, Confidence: f.Confidence, Summary: f.Summary})
+		a.addFinding(f, row, s)
+	}
+	if len(a.opts.Filter.Rules) > 0 && len(refs) == 0 {
+		return
+	}
+	row.Findings = refs
+	if row.Findings == nil {
+		row.Findings = []Ref{}
+	}
+	a.count(row, t)
+	a.selected[t.File] = len(r.Traces)
+	r.Traces = append(r.Traces, row)
+}
+
+func (a *aggregator) row(o outcome, when time.Time) Row {
+	t, s := o.trace, o.subject
+	client := s.Proxy.ClientAddress
+	if client == "" {
+		client = t.ClientAddress
+	}
+	row := Row{
+		File: t.File, Time: when, Server: t.Server, SiteID: t.SiteID, AppPool: t.AppPoolID,
+		Verb: t.Verb, URL: t.URL, Status: t.Status(), StatusCode: t.StatusCode, SubStatus: t.SubStatusCode,
+		TimeTakenMs: t.TimeTakenMs, FailureReason: t.FailureReason, Client: client,
+		UserAgent: s.Client.UserAgent, ClientFamily: s.Client.Family, Auth: diagnose.AuthLabel(s.Auth, s.HasAuth),
+		Truncated: t.Truncated, Warnings: len(t.Warnings), Bytes: o.size,
+	}
+	if s.Proxy.Present {
+		row.Proxy = s.Proxy.Vendor
+	}
+	if es := t.ErrorStatus; es != nil {
+		row.ErrorModule = es.Module
+		if es.ErrorCode != 0 {
+			row.ErrorCode = fmt.Sprintf("0x%08X", es.ErrorCode)
+		}
+	}
+	if !s.Settings.NoRedact {
+		row.URL = redactURL(row.URL)
+	}
+	return row
+}
+
+func (a *aggregator) count(row Row, t *freb.Trace) {
+	r := a.r
+	r.Summary.Matched++
+	if !row.Time.IsZero() {
+		if r.Summary.From == nil || row.Time.Before(*r.Summary.From) {
+			tm := row.Time
+			r.Summary.From = &tm
+		}
+		if r.Summary.To == nil || row.Time.After(*r.Summary.To) {
+			tm := row.Time
+			r.Summary.To = &tm
+		}
+	}
+	if t.Truncated {
+		r.Summary.Truncated++
+	}
+	if len(t.Warnings) > 0 {
+		r.Summary.WithWarnings++
+		if len(r.Warnings) < maxWarningsListed {
+			r.Warnings = append(r.Warnings, FileWarning{File: t.File, Warnings: t.Warnings})
+		}
+	}
+	a.statuses.add(row.Status)
+	a.urls.add(row.Verb + " " + freb.URLPath(row.URL))
+	a.clients.add(row.Client)
+	a.agents.add(row.UserAgent)
+	a.proxies.add(row.Proxy)
+	a.servers.add(row.Server)
+	a.sites.add(row.SiteID)
+	a.keepSlow(row)
+}
+
+func (a *aggregator) keepSlow(row Row) {
+	n := a.opts.Top
+	i := sort.Search(len(a.slowest), func(i int) bool { return a.slowest[i].TimeTakenMs < row.TimeTakenMs })
+	if i >= n {
+		return
+	}
+	a.slowest = append(a.slowest, Row{})
+	copy(a.slowest[i+1:], a.slowest[i:])
+	a.slowest[i] = row
+	if len(a.slowest) > n {
+		a.slowest = a.slowest[:n]
+	}
+}
+
+// groupKey separates a rule's informational findings (a 401.2 challenge
+// leg) from its failures, so normal handshakes do not inflate a failure's
+// count or severity.
+func groupKey(f *diagnose.Finding) string {
+	if f.Severity == diagnose.Info {
+		return f.Rule + "\x00info"
+	}
+	return f.Rule
+}
+
+func (a *aggregator) addFinding(f *diagnose.Finding, row Row, s *diagnose.Subject) {
+	key := groupKey(f)
+	ga := a.groups[key]
+	if ga == nil {
+		ga = &groupAgg{g: Group{Rule: f.Rule, Title: f.Title, Severity: f.Severity, Confidence: f.Confidence, References: f.References, Examples: []diagnose.Finding{}},
+			clients: counter{}, agents: counter{}, urls: counter{}, servers: counter{}, vendors: counter{}}
+		a.groups[key] = ga
+	}
+	g := &ga.g
+	g.Count++
+	if f.Severity > g.Severity || g.Count == 1 {
+		g.Severity = f.Severity
+	}
+	if rank(f.Confidence) < rank(g.Confidence) {
+		g.Confidence = f.Confidence
+	}
+	if !row.Time.IsZero() {
+		if g.FirstSeen.IsZero() || row.Time.Before(g.FirstSeen) {
+			g.FirstSeen = row.Time
+		}
+		if row.Time.After(g.LastSeen) {
+			g.LastSeen = row.Time
+		}
+	}
+	ga.clients.add(row.Client)
+	ga.agents.add(row.UserAgent)
+	ga.urls.add(row.Verb + " " + freb.URLPath(row.URL))
+	ga.servers.add(row.Server)
+	if s != nil && s.Proxy.Present {
+		ga.vendors.add(s.Proxy.Vendor)
+	}
+	a.keepExample(g, *f)
+}
+
+// keepExample keeps the most confident findings, sequence findings first:
+// they carry the most evidence.
+func (a *aggregator) keepExample(g *Group, f diagnose.Finding) {
+	better := func(x, y diagnose.Finding) bool {
+		if (len(x.Sequence) > 0) != (len(y.Sequence) > 0) {
+			return len(x.Sequence) > 0
+		}
+		if x.Severity != y.Severity {
+			return x.Severity > y.Severity
+		}
+		return rank(x.Confidence) < rank(y.Confidence)
+	}
+	i := sort.Search(len(g.Examples), func(i int) bool { return better(f, g.Examples[i]) })
+	if i >= maxExamples {
+		return
+	}
+	g.Examples = append(g.Examples, diagnose.Finding{})
+	copy(g.Examples[i+1:], g.Examples[i:])
+	g.Examples[i] = f
+	if len(g.Examples) > maxExamples {
+		g.Examples = g.Examples[:maxExamples]
+	}
+}
+
+func rank(c diagnose.Confidence) int {
+	switch c {
+	case diagnose.ConfidenceHigh:
+		return 0
+	case diagnose.ConfidenceMedium:
+		return 1
+	}
+	return 2
+}
+
+// finish correlates, then freezes counters into tables.
+func (a *aggregator) finish() *Result {
+	r := a.r
+	for _, seq := range a.corr.Sequences() {
+		for _, f := range a.engine.Sequence(seq) {
+			last := f.Traces[len(f.Traces)-1]
+			idx, ok := a.selected[last]
+			if !ok || !a.opts.Filter.findingMatch(&f) {
+				continue
+			}
+			row := &r.Traces[idx]
+			row.Findings = append(row.Findings, Ref{Rule: f.Rule, Severity: f.Severity, Confidence: f.Confidence, Summary: f.Summary})
+			a.addFinding(&f, *row, nil)
+			if ga := a.groups[groupKey(&f)]; ga != nil && seq.Vendor != "" {
+				ga.vendors.add(seq.Vendor)
+			}
+		}
+	}
+	top := a.opts.Top
+	for _, ga := range a.groups {
+		g := ga.g
+		g.Clients, g.UserAgents, g.URLs = ga.clients.top(top), ga.agents.top(top), ga.urls.top(top)
+		g.Servers, g.Vendors = ga.servers.top(top), ga.vendors.top(top)
+		if len(g.Vendors) > 0 && g.Vendors[0].Key != "unknown proxy" {
+			g.Vendor = g.Vendors[0].Key
+		}
+		if rule := a.engine.Rule(g.Rule); rule != nil {
+			g.Fix = rule.FixFor(g.Vendor)
+		}
+		if len(g.Examples) > 0 && len(g.Examples[0].Traces) > 0 {
+			g.Example = g.Examples[0].Traces[len(g.Examples[0].Traces)-1]
+		}
+		r.Findings = append(r.Findings, g)
+		r.Summary.BySeverity[g.Severity.String()]++
+	}
+	sort.Slice(r.Findings, func(i, j int) bool {
+		x, y := r.Findings[i], r.Findings[j]
+		if x.Severity != y.Severity {
+			return x.Severity > y.Severity
+		}
+		if x.Count != y.Count {
+			return x.Count > y.Count
+		}
+		return x.Rule < y.Rule
+	})
+	sort.SliceStable(r.Traces, func(i, j int) bool {
+		if !r.Traces[i].Time.Equal(r.Traces[j].Time) {
+			return r.Traces[i].Time.Before(r.Traces[j].Time)
+		}
+		return r.Traces[i].File < r.Traces[j].File
+	})
+	sort.Slice(r.Unreadable, func(i, j int) bool { return r.Unreadable[i].File < r.Unreadable[j].File })
+	r.Summary.Servers, r.Summary.Sites = a.servers.top(0), a.sites.top(0)
+	r.Tables = Tables{
+		Statuses: a.statuses.top(0), TopURLs: a.urls.top(top), TopClients: a.clients.top(top),
+		TopUserAgents: a.agents.top(top), Proxies: a.proxies.top(top), Slowest: a.slowest,
+		Timeline: timeline(r.Traces),
+	}
+	if r.Tables.Slowest == nil {
+		r.Tables.Slowest = []Row{}
+	}
+	r.Started = a.started
+	return r
+}

@@ -1,0 +1,192 @@
+package scan
+
+import (
+	"fmt"
+	"net"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/frebscan/frebscan/internal/diagnose"
+	"github.com/frebscan/frebscan/internal/freb"
+)
+
+// Filter selects traces and findings. The zero value selects everything.
+type Filter struct {
+	Status    []StatusMatch
+	URL       string
+	Since     time.Time
+	Until     time.Time
+	Sites     []string
+	Client    string
+	UserAgent string
+	// Rules and MinSeverity select findings; when Rules is set, only
+	// traces with one of those findings are listed.
+	Rules       map[string]bool
+	MinSeverity diagnose.Severity
+}
+
+// StatusMatch is one term of --status: 400, 401.2, 5xx or 400-499.
+type StatusMatch struct {
+	Lo, Hi int // code range, inclusive
+	Sub    int // -1: any substatus
+}
+
+// ParseStatusList reads --status: comma-separated codes, code.sub,
+// classes (4xx) and ranges (400-404).
+func ParseStatusList(s string) ([]StatusMatch, error) {
+	var out []StatusMatch
+	for _, term := range strings.Split(s, ",") {
+		term = strings.ToLower(strings.TrimSpace(term))
+		if term == "" {
+			continue
+		}
+		m, err := parseStatusTerm(term)
+		if err != nil {
+			return nil, fmt.Errorf("--status %q: %w", term, err)
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+func parseStatusTerm(term string) (StatusMatch, error) {
+	if len(term) == 3 && strings.HasSuffix(term, "xx") && term[0] >= '1' && term[0] <= '5' {
+		c := int(term[0]-'0') * 100
+		return StatusMatch{Lo: c, Hi: c + 99, Sub: -1}, nil
+	}
+	if lo, hi, ok := strings.Cut(term, "-"); ok {
+		a, err1 := strconv.Atoi(lo)
+		b, err2 := strconv.Atoi(hi)
+		if err1 != nil || err2 != nil || a > b || a < 100 || b > 999 {
+			return StatusMatch{}, fmt.Errorf("want a range like 400-499")
+		}
+		return StatusMatch{Lo: a, Hi: b, Sub: -1}, nil
+	}
+	code, sub, ok := freb.ParseStatus(term)
+	if !ok || code < 100 || code > 999 {
+		return StatusMatch{}, fmt.Errorf("want 400, 401.2, 5xx or 400-499")
+	}
+	m := StatusMatch{Lo: code, Hi: code, Sub: -1}
+	if strings.Contains(term, ".") {
+		m.Sub = sub
+	}
+	return m, nil
+}
+
+func (m StatusMatch) match(code, sub int) bool {
+	return code >= m.Lo && code <= m.Hi && (m.Sub < 0 || m.Sub == sub)
+}
+
+// ParseTime reads --since/--until: an RFC 3339 time, a date, "date time",
+// or a duration back from now (90m, 24h, 7d).
+func ParseTime(s string, now time.Time) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if strings.HasSuffix(s, "d") {
+		if n, err := strconv.Atoi(strings.TrimSuffix(s, "d")); err == nil && n >= 0 {
+			return now.Add(-time.Duration(n) * 24 * time.Hour), nil
+		}
+	}
+	if d, err := time.ParseDuration(s); err == nil && d >= 0 {
+		return now.Add(-d), nil
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02"} {
+		if t, err := time.ParseInLocation(layout, s, time.Local); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("%q is not a time (2026-03-02, \"2026-03-02 14:00\", RFC 3339) or a duration (90m, 24h, 7d)", s)
+}
+
+// traceMatch decides whether a trace is in the report.
+func (f *Filter) traceMatch(t *freb.Trace, s *diagnose.Subject, when time.Time) bool {
+	if len(f.Status) > 0 {
+		ok := false
+		for _, m := range f.Status {
+			ok = ok || m.match(t.StatusCode, t.SubStatusCode)
+		}
+		if !ok {
+			return false
+		}
+	}
+	if f.URL != "" && !urlMatch(f.URL, t.URL) {
+		return false
+	}
+	if !f.Since.IsZero() && when.Before(f.Since) {
+		return false
+	}
+	if !f.Until.IsZero() && when.After(f.Until) {
+		return false
+	}
+	if len(f.Sites) > 0 && !siteMatch(f.Sites, t.SiteID) {
+		return false
+	}
+	if f.Client != "" && !clientMatch(f.Client, s.Proxy.ClientAddress, t.ClientAddress) {
+		return false
+	}
+	if f.UserAgent != "" && !strings.Contains(strings.ToLower(s.Client.UserAgent), strings.ToLower(f.UserAgent)) {
+		return false
+	}
+	return true
+}
+
+// findingMatch decides whether a finding is reported.
+func (f *Filter) findingMatch(fd *diagnose.Finding) bool {
+	if len(f.Rules) > 0 && !f.Rules[fd.Rule] {
+		return false
+	}
+	return fd.Severity >= f.MinSeverity
+}
+
+// urlMatch treats patterns with * ? [ as globs over the URL path (or the
+// whole URL when the pattern has a scheme), others as case-insensitive
+// substrings.
+func urlMatch(pattern, url string) bool {
+	if !hasGlob(pattern) {
+		return strings.Contains(strings.ToLower(url), strings.ToLower(pattern))
+	}
+	subject := freb.URLPath(url)
+	if strings.Contains(pattern, "://") {
+		subject = strings.ToLower(url)
+	}
+	ok, err := path.Match(strings.ToLower(pattern), subject)
+	return err == nil && ok
+}
+
+// siteMatch accepts "1", "W3SVC1" and lists of them.
+func siteMatch(sites []string, id string) bool {
+	for _, s := range sites {
+		s = strings.TrimSpace(s)
+		if len(s) > 5 && strings.EqualFold(s[:5], "w3svc") {
+			s = s[5:]
+		}
+		if s == id {
+			return true
+		}
+	}
+	return false
+}
+
+// clientMatch accepts an address, a CIDR block or a substring.
+func clientMatch(want string, addrs ...string) bool {
+	_, block, cidrErr := net.ParseCIDR(want)
+	for _, a := range addrs {
+		if a == "" {
+			continue
+		}
+		if cidrErr == nil {
+			if ip := net.ParseIP(strings.Trim(a, "[]")); ip != nil && block.Contains(ip) {
+				return true
+			}
+			continue
+		}
+		if strings.Contains(a, want) {
+			return true
+		}
+	}
+	return false
+}

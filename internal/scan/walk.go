@@ -1,0 +1,115 @@
+package scan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// candidate is a file the walker found, with what it knows of it.
+type candidate struct {
+	path string
+	size int64
+}
+
+// walkEvents is what walking reports besides candidates.
+type walkEvents struct {
+	file    func(candidate) bool // false stops the walk
+	skipped func(path string)
+	failed  func(path string, err error)
+}
+
+// isTraceName reports whether a file can be a FREB trace: IIS names them
+// frNNNNNN.xml, but users copy and rename them, so any .xml counts and the
+// reader decides.
+func isTraceName(name string) bool {
+	return strings.EqualFold(filepath.Ext(name), ".xml")
+}
+
+// walk expands the inputs: files are taken as given (whatever their name:
+// the user named them), directories are walked recursively for .xml files
+// (other files are counted as skipped), and patterns are globbed.
+// Directories are visited in name order so reports are stable.
+func walk(ctx context.Context, inputs []string, ev walkEvents) {
+	for _, in := range inputs {
+		if ctx.Err() != nil {
+			return
+		}
+		paths := []string{in}
+		if hasGlob(in) {
+			matches, err := filepath.Glob(in)
+			if err != nil {
+				ev.failed(in, fmt.Errorf("bad pattern: %w", err))
+				continue
+			}
+			if len(matches) == 0 {
+				ev.failed(in, errors.New("no file matches the pattern"))
+				continue
+			}
+			sort.Strings(matches)
+			paths = matches
+		}
+		for _, p := range paths {
+			if !walkOne(ctx, p, ev) {
+				return
+			}
+		}
+	}
+}
+
+func walkOne(ctx context.Context, root string, ev walkEvents) bool {
+	fi, err := os.Stat(root)
+	if err != nil {
+		ev.failed(root, err)
+		return true
+	}
+	if !fi.IsDir() {
+		return ev.file(candidate{path: root, size: fi.Size()})
+	}
+	cont := true
+	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if ctx.Err() != nil {
+			return filepath.SkipAll
+		}
+		if err != nil {
+			// A directory that vanished or cannot be listed is reported,
+			// and the walk goes on with its siblings.
+			ev.failed(path, err)
+			if d != nil && d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			return nil
+		}
+		if !d.Type().IsRegular() && d.Type()&fs.ModeSymlink == 0 {
+			ev.skipped(path)
+			return nil
+		}
+		if !isTraceName(d.Name()) {
+			ev.skipped(path)
+			return nil
+		}
+		var size int64
+		if info, err := d.Info(); err == nil {
+			size = info.Size()
+		}
+		if !ev.file(candidate{path: path, size: size}) {
+			cont = false
+			return filepath.SkipAll
+		}
+		return nil
+	})
+	if err != nil {
+		ev.failed(root, err)
+	}
+	return cont
+}
+
+func hasGlob(p string) bool { return strings.ContainsAny(p, "*?[") }

@@ -1,0 +1,46 @@
+package scancmd
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/frebscan/frebscan/internal/report"
+	"github.com/frebscan/frebscan/internal/scan"
+)
+
+// writeReport writes to stdout, or to path through a temporary file in the
+// same directory renamed into place, so a reader (or the previous report)
+// never sees half a file, and a failure leaves the old report intact.
+func writeReport(stdout io.Writer, path, format string, r *scan.Result, opts report.ScanOptions) error {
+	if path == "" || path == "-" {
+		return report.WriteScan(stdout, format, r, opts)
+	}
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("write report %s: %w", path, err)
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err := report.WriteScan(tmp, format, r, opts); err != nil {
+		return fmt.Errorf("write report %s: %w", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return fmt.Errorf("write report %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write report %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write report %s: %w", path, err)
+	}
+	ok = true
+	return nil
+}

@@ -1,0 +1,208 @@
+// Package scancmd runs `frebscan scan`: it turns flags into a scan, writes
+// the report where the user asked, and decides the exit status that
+// schedulers show as "last run result".
+package scancmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/frebscan/frebscan/internal/diagnose"
+	"github.com/frebscan/frebscan/internal/diagnose/rules"
+	"github.com/frebscan/frebscan/internal/freb"
+	"github.com/frebscan/frebscan/internal/report"
+	"github.com/frebscan/frebscan/internal/scan"
+)
+
+// Exit statuses (documented in the README).
+const (
+	ExitOK       = 0
+	ExitFindings = 1
+	ExitError    = 2
+)
+
+// Options are the flags of `frebscan scan`.
+type Options struct {
+	Inputs      []string
+	Format      string
+	Output      string
+	Workers     int
+	Status      string
+	URL         string
+	Since       string
+	Until       string
+	Site        string
+	Client      string
+	UserAgent   string
+	Rule        string
+	MinSeverity string
+	FailOn      string
+	NoRedact    bool
+	SlowMs      int64
+	Top         int
+	Progress    string
+	Version     string
+	// Stdout and Stderr are the real terminal files, when they are, for
+	// colour, width and the progress bar.
+	Stdout, Stderr *os.File
+}
+
+// Run scans and reports. It returns the exit status, or an error for
+// usage problems and for failures to write the report (exit 2).
+func Run(ctx context.Context, stdout, stderr io.Writer, o Options) (int, error) {
+	so, failOn, err := o.scanOptions(time.Now())
+	if err != nil {
+		return ExitError, err
+	}
+	if !contains(report.ScanFormats(), o.Format) {
+		return ExitError, fmt.Errorf("unknown --format %q (want %s)", o.Format, strings.Join(report.ScanFormats(), ", "))
+	}
+	switch o.Progress {
+	case "auto", "":
+		update, done := report.Progress(o.Stderr)
+		so.Progress = update
+		defer done()
+	case "never":
+	default:
+		return ExitError, fmt.Errorf("unknown --progress %q (want auto or never)", o.Progress)
+	}
+	r, err := scan.Run(ctx, so)
+	if err != nil {
+		return ExitError, err
+	}
+	style := report.TerminalStyle(o.Stdout)
+	if o.Output != "" {
+		style = report.Style{Width: 100}
+	}
+	ro := report.ScanOptions{Style: style, Detail: detailFunc(so.Settings)}
+	if err := writeReport(stdout, o.Output, o.Format, r, ro); err != nil {
+		return ExitError, err
+	}
+	if r.Partial {
+		fmt.Fprintln(stderr, "frebscan: interrupted: the report covers only the files read so far")
+	}
+	if r.Summary.Traces == 0 && r.Summary.Failed > 0 {
+		fmt.Fprintf(stderr, "frebscan: none of the %d file(s) could be read (see the report's unreadable files)\n", r.Summary.Failed)
+		return ExitError, nil
+	}
+	if r.Summary.Files == 0 && r.Summary.Failed == 0 {
+		fmt.Fprintln(stderr, "frebscan: no FREB trace found under", strings.Join(so.Inputs, ", "))
+	}
+	if failOn != nil {
+		if worst, any := r.MaxSeverity(); any && worst >= *failOn {
+			return ExitFindings, nil
+		}
+	}
+	return ExitOK, nil
+}
+
+func (o Options) scanOptions(now time.Time) (scan.Options, *diagnose.Severity, error) {
+	so := scan.Options{Inputs: o.Inputs, Workers: o.Workers, Top: o.Top, Settings: diagnose.DefaultSettings(), Tool: "frebscan " + o.Version}
+	so.Settings.NoRedact = o.NoRedact
+	if o.SlowMs > 0 {
+		so.Settings.SlowMs = o.SlowMs
+	}
+	if len(so.Inputs) == 0 {
+		def, err := defaultInput()
+		if err != nil {
+			return so, nil, err
+		}
+		so.Inputs = []string{def}
+	}
+	f := &so.Filter
+	// filters records the filters as given, so a report says what it omits.
+	filters := map[string]string{}
+	var err error
+	if o.Status != "" {
+		if f.Status, err = scan.ParseStatusList(o.Status); err != nil {
+			return so, nil, err
+		}
+		filters["status"] = o.Status
+	}
+	if f.Since, err = scan.ParseTime(o.Since, now); err != nil {
+		return so, nil, fmt.Errorf("--since: %w", err)
+	}
+	if f.Until, err = scan.ParseTime(o.Until, now); err != nil {
+		return so, nil, fmt.Errorf("--until: %w", err)
+	}
+	if !f.Since.IsZero() && !f.Until.IsZero() && f.Until.Before(f.Since) {
+		return so, nil, errors.New("--until is before --since")
+	}
+	for k, v := range map[string]string{"since": o.Since, "until": o.Until, "url": o.URL, "site": o.Site, "client": o.Client, "user-agent": o.UserAgent, "rule": o.Rule} {
+		if v != "" {
+			filters[k] = v
+		}
+	}
+	f.URL, f.Client, f.UserAgent = o.URL, o.Client, o.UserAgent
+	if o.Site != "" {
+		f.Sites = strings.Split(o.Site, ",")
+	}
+	if o.Rule != "" {
+		f.Rules = map[string]bool{}
+		engine := rules.Engine()
+		for _, id := range strings.Split(o.Rule, ",") {
+			id = strings.TrimSpace(id)
+			if engine.Rule(id) == nil {
+				return so, nil, fmt.Errorf("--rule: no rule %q (frebscan rules lists them)", id)
+			}
+			f.Rules[id] = true
+		}
+	}
+	if f.MinSeverity, err = diagnose.ParseSeverity(o.MinSeverity); err != nil {
+		return so, nil, fmt.Errorf("--min-severity: %w", err)
+	}
+	if o.MinSeverity != "" && o.MinSeverity != "info" {
+		filters["min-severity"] = o.MinSeverity
+	}
+	so.FilterDesc = filters
+	var failOn *diagnose.Severity
+	if !strings.EqualFold(o.FailOn, "none") {
+		s, err := diagnose.ParseSeverity(o.FailOn)
+		if err != nil {
+			return so, nil, fmt.Errorf("--fail-on: %w (or none)", err)
+		}
+		failOn = &s
+	}
+	if o.Workers < 0 {
+		return so, nil, errors.New("--workers must be 0 (one per CPU) or more")
+	}
+	return so, failOn, nil
+}
+
+// defaultInput is where IIS writes FREB traces on the machine frebscan
+// runs on; only Windows has one.
+func defaultInput() (string, error) {
+	if runtime.GOOS != "windows" {
+		return "", errors.New("name the FREB files or directories to scan, e.g. frebscan scan ./FailedReqLogFiles (on Windows the default is %SystemDrive%\\inetpub\\logs\\FailedReqLogFiles)")
+	}
+	drive := os.Getenv("SystemDrive")
+	if drive == "" {
+		drive = "C:"
+	}
+	return filepath.Join(drive+`\`, "inetpub", "logs", "FailedReqLogFiles"), nil
+}
+
+// detailFunc re-reads one trace in full for reports that expand traces.
+func detailFunc(settings diagnose.Settings) func(string) (*scan.TraceDoc, error) {
+	engine := rules.Engine()
+	return func(file string) (*scan.TraceDoc, error) {
+		d, _, err := scan.Inspect(file, scan.InspectOptions{Read: freb.DefaultOptions(), Settings: settings, Engine: engine})
+		return d, err
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
