@@ -32,6 +32,9 @@ func TestMain(m *testing.M) {
 	}
 	code := m.Run()
 	os.RemoveAll(dir)
+	if corpusDir != "" {
+		os.RemoveAll(corpusDir)
+	}
 	os.Exit(code)
 }
 
