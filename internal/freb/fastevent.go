@@ -1,0 +1,402 @@
+package freb
+
+import (
+	"bytes"
+	"time"
+)
+
+// maxDepth bounds element nesting inside an event (IIS writes 4 levels).
+const maxDepth = 32
+
+// What an element's text is captured for.
+type capture uint8
+
+const (
+	capNone capture = iota
+	capLevel
+	capOpcode
+	capComputer
+	capName
+	capKeyword
+	capData
+	capDesc
+)
+
+// Where an element sits: the children of Event, RenderingInfo's Keywords.
+type section uint8
+
+const (
+	secOther section = iota
+	secSystem
+	secEventData
+	secRendering
+	secKeywords
+)
+
+// fieldRef is a Data or Description field whose value is text[start:end].
+type fieldRef struct {
+	name       string
+	start, end int
+	desc       bool
+}
+
+// eventLexer reads one <Event> element into an Event, doing what the
+// reference reader's fillEvent does to the xmlquery node tree, without
+// building the tree: an element's meaning depends only on its local name
+// and those of its ancestors, and its value is the text of everything
+// inside it (xmlquery's InnerText).
+type eventLexer struct {
+	strs     *interner
+	prefixes [][]byte // prefixes the root declares: the only ones allowed
+	why      string   // what was not understood, for lexUnsupported
+
+	tag    tag
+	open   [maxDepth + 1][]byte // raw names of the open elements
+	sec    [maxDepth + 1]section
+	text   []byte // captured text of the current event
+	fields []fieldRef
+	cap    capture
+	capAt  int // depth of the capturing element
+	capBeg int // where its text starts in text
+	capKey string
+	scr    []byte // decoded attribute values
+}
+
+func (l *eventLexer) unsupported(why string) lexStatus {
+	l.why = why
+	return lexUnsupported
+}
+
+// lexEvent reads the element at b[0] == '<', which must be an <Event>,
+// into ev and returns its length. started says whether the start tag was
+// complete, so the caller knows the input holds an event.
+func (l *eventLexer) lexEvent(b []byte, ev *Event) (n int, started bool, st lexStatus) {
+	*ev = Event{}
+	l.text, l.fields, l.cap = l.text[:0], l.fields[:0], capNone
+	i, depth := 0, 0
+	for {
+		if i+1 >= len(b) {
+			return i, started, lexMore
+		}
+		switch b[i+1] {
+		case '/':
+			j, st := endTag(b, i, l.open[depth])
+			if st != lexOK {
+				return j, started, l.status(st, "an end tag that does not match")
+			}
+			l.close(depth, ev)
+			if depth--; depth == 0 {
+				l.finish(ev)
+				return j, started, lexOK
+			}
+			i = j
+		case '!', '?':
+			return i, started, l.unsupported("a comment, CDATA section, DOCTYPE or processing instruction inside an event")
+		default:
+			j, st := startTag(b, i, &l.tag)
+			if st != lexOK {
+				return j, started, l.status(st, "markup outside the subset the fast reader reads")
+			}
+			if depth++; depth > maxDepth {
+				return i, started, l.unsupported("elements nested too deep")
+			}
+			if st := l.open1(depth, ev); st != lexOK {
+				return i, started, st
+			}
+			started = true
+			if l.tag.empty {
+				l.close(depth, ev)
+				if depth--; depth == 0 {
+					l.finish(ev)
+					return j, started, lexOK
+				}
+			}
+			i = j
+		}
+		k := bytes.IndexByte(b[i:], '<')
+		if k < 0 {
+			if _, st := appendText(nil, b[i:], true, false, true); st == lexUnsupported {
+				return i, started, l.unsupported("malformed text")
+			}
+			return len(b), started, lexMore
+		}
+		if k > 0 {
+			if st := l.chars(b[i:i+k], depth); st != lexOK {
+				return i, started, st
+			}
+		}
+		i += k
+	}
+}
+
+func (l *eventLexer) status(st lexStatus, why string) lexStatus {
+	if st == lexUnsupported {
+		l.why = why
+	}
+	return st
+}
+
+// chars handles the text between two tags.
+func (l *eventLexer) chars(s []byte, depth int) lexStatus {
+	var st lexStatus
+	if l.cap != capNone && depth >= l.capAt {
+		l.text, st = appendText(l.text, s, true, true, false)
+	} else if bytes.IndexByte(s, '&') >= 0 || bytes.IndexByte(s, '>') >= 0 {
+		_, st = appendText(nil, s, true, true, true)
+	}
+	if st != lexOK {
+		return l.unsupported("malformed text")
+	}
+	return lexOK
+}
+
+// open1 checks the start tag just read, at depth (Event is 1), and
+// starts capturing its text when the reference reader would use it.
+func (l *eventLexer) open1(depth int, ev *Event) lexStatus {
+	t := &l.tag
+	l.open[depth] = t.name
+	if (depth == 1) != (string(t.name) == "Event") {
+		return l.unsupported("an element other than <Event> under <failedRequest>, or an <Event> inside one")
+	}
+	if t.colon >= 0 && !l.declared(t.name[:t.colon]) {
+		return l.unsupported("an element prefix the root does not declare")
+	}
+	for _, a := range t.attrs {
+		if a.colon >= 0 {
+			return l.unsupported("a prefixed attribute or namespace declaration inside an event")
+		}
+	}
+	local := string(t.local())
+	parent := l.sec[depth-1]
+	l.sec[depth] = secOther
+	switch depth {
+	case 2:
+		switch local {
+		case "System":
+			l.sec[depth] = secSystem
+		case "EventData":
+			l.sec[depth] = secEventData
+		case "RenderingInfo":
+			l.sec[depth] = secRendering
+		}
+	case 3:
+		return l.child(depth, parent, local, ev)
+	case 4:
+		if parent == secKeywords {
+			l.begin(capKeyword, depth, "")
+		}
+	}
+	return lexOK
+}
+
+// child handles an element inside System, EventData or RenderingInfo.
+func (l *eventLexer) child(depth int, parent section, local string, ev *Event) lexStatus {
+	switch parent {
+	case secSystem:
+		switch local {
+		case "Provider":
+			v, st := l.attr("Name")
+			ev.Provider = l.strs.bytes(v)
+			return st
+		case "Level":
+			l.begin(capLevel, depth, "")
+		case "Opcode":
+			l.begin(capOpcode, depth, "")
+		case "TimeCreated":
+			v, st := l.attr("SystemTime")
+			ev.Time = timeBytes(v)
+			return st
+		case "Execution":
+			v, st := l.attr("ProcessID")
+			ev.Process = atoiBytes(v)
+			if st == lexOK {
+				v, st = l.attr("ThreadID")
+				ev.Thread = atoiBytes(v)
+			}
+			return st
+		case "Computer":
+			l.begin(capComputer, depth, "")
+		}
+	case secEventData:
+		v, st := l.attr("Name")
+		l.begin(capData, depth, l.strs.bytes(v))
+		return st
+	case secRendering:
+		switch local {
+		case "Opcode":
+			l.begin(capName, depth, "")
+		case "Keywords":
+			l.sec[depth] = secKeywords
+		case "Description":
+			v, st := l.attr("Data")
+			l.begin(capDesc, depth, l.strs.bytes(v))
+			return st
+		}
+	}
+	return lexOK
+}
+
+// attr returns the decoded value of the current tag's attribute, or nil.
+// The bytes are valid until the next call.
+func (l *eventLexer) attr(name string) ([]byte, lexStatus) {
+	a, ok := l.tag.get(name)
+	if !ok || a.plain {
+		return a.value, lexOK
+	}
+	var st lexStatus
+	l.scr, st = appendText(l.scr[:0], a.value, false, true, false)
+	return l.scr, st
+}
+
+func (l *eventLexer) declared(prefix []byte) bool {
+	for _, p := range l.prefixes {
+		if bytes.Equal(p, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+func (l *eventLexer) begin(c capture, depth int, key string) {
+	l.cap, l.capAt, l.capBeg, l.capKey = c, depth, len(l.text), key
+}
+
+// close ends the element at depth; if it was capturing, its text is used.
+func (l *eventLexer) close(depth int, ev *Event) {
+	if l.cap == capNone || depth != l.capAt {
+		return
+	}
+	s := l.text[l.capBeg:]
+	keep := false
+	switch l.cap {
+	case capLevel:
+		ev.Level = atoiBytes(s)
+	case capOpcode:
+		ev.Opcode = atoiBytes(s)
+	case capComputer:
+		ev.computer = l.strs.bytes(s)
+	case capName:
+		ev.Name = l.strs.bytes(bytes.TrimSpace(s))
+	case capKeyword:
+		if ev.Keyword == "" {
+			ev.Keyword = l.strs.bytes(bytes.TrimSpace(s))
+		}
+	case capData, capDesc:
+		l.fields = append(l.fields, fieldRef{name: l.capKey, start: l.capBeg, end: len(l.text), desc: l.cap == capDesc})
+		keep = true
+	}
+	if !keep {
+		l.text = l.text[:l.capBeg]
+	}
+	l.cap = capNone
+}
+
+// finish gives the event its fields: one string holds every value and
+// one array both lists, so an event costs two allocations.
+func (l *eventLexer) finish(ev *Event) {
+	if len(l.fields) == 0 {
+		return
+	}
+	all := string(l.text)
+	nd := 0
+	for _, f := range l.fields {
+		if !f.desc {
+			nd++
+		}
+	}
+	arr := make([]Field, len(l.fields))
+	d, c := 0, nd
+	for _, f := range l.fields {
+		v := Field{Name: f.name, Value: all[f.start:f.end]}
+		if f.desc {
+			arr[c] = v
+			c++
+		} else {
+			arr[d] = v
+			d++
+		}
+	}
+	if nd > 0 {
+		ev.Data = arr[:nd:nd]
+	}
+	if nd < len(arr) {
+		ev.Descriptions = arr[nd:]
+	}
+}
+
+// atoiBytes is atoi without a string for the usual short decimal.
+func atoiBytes(b []byte) int {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || len(b) > 18 {
+		return atoi(string(b))
+	}
+	n := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return atoi(string(b))
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n
+}
+
+// timeBytes is parseTime, with a fast path for the one layout IIS writes
+// (2026-06-08T19:54:51.596Z); it builds the time the way time.Parse does
+// for that input, so both readers give equal values.
+func timeBytes(b []byte) time.Time {
+	if len(b) != 24 || b[4] != '-' || b[7] != '-' || b[10] != 'T' || b[13] != ':' ||
+		b[16] != ':' || b[19] != '.' || b[23] != 'Z' {
+		return parseTime(string(b))
+	}
+	num := func(s []byte) int {
+		n := 0
+		for _, c := range s {
+			if c < '0' || c > '9' {
+				return -1
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n
+	}
+	y, mo, d := num(b[0:4]), num(b[5:7]), num(b[8:10])
+	h, mi, s, ms := num(b[11:13]), num(b[14:16]), num(b[17:19]), num(b[20:23])
+	if y < 0 || mo < 1 || mo > 12 || d < 1 || d > daysIn(mo, y) || h < 0 || h > 23 ||
+		mi < 0 || mi > 59 || s < 0 || s > 59 || ms < 0 {
+		return parseTime(string(b))
+	}
+	return time.Date(y, time.Month(mo), d, h, mi, s, ms*int(time.Millisecond), time.UTC)
+}
+
+func daysIn(month, year int) int {
+	if month == 2 {
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	}
+	return 31 - (month-1)%7%2
+}
+
+// interner shares the strings that repeat in every event (names,
+// providers, field names, module names), so a trace of a million events
+// does not hold a million copies of "NOTIFY_MODULE_START".
+type interner struct{ m map[string]string }
+
+const (
+	internMaxLen     = 64
+	internMaxEntries = 4096
+)
+
+func (in *interner) bytes(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if s, ok := in.m[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(b) <= internMaxLen && len(in.m) < internMaxEntries {
+		in.m[s] = s
+	}
+	return s
+}
