@@ -1,0 +1,91 @@
+package freb
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// fuzzSeeds are the edge cases and slices of real traces: their head
+// (prolog, root, first events) and tail (last events, end tag).
+func fuzzSeeds(f *testing.F) {
+	for _, data := range edgeInputs() {
+		if len(data) < 64<<10 {
+			f.Add(data)
+		}
+	}
+	dir := filepath.Join(moduleRoot(f), "..", "shared", "freb-corpus")
+	for _, name := range []string{"plechenko__FrebViewer__fr000035.config-500-19.xml", "hiwa__Thesis__fr000016.xml", "Globalync__Jilly__fr000001.xml"} {
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			continue
+		}
+		f.Add(data[:min(len(data), 4096)])
+		f.Add(append(data[:min(len(data), 1800):min(len(data), 1800)], data[max(0, len(data)-2500):]...))
+	}
+}
+
+// within runs check and fails the test with what it reports, or when it
+// does not return in time: a reader that loops on some input must not
+// hang a scan.
+func within(t *testing.T, check func() string) {
+	done := make(chan string, 1)
+	go func() { done <- check() }()
+	select {
+	case msg := <-done:
+		if msg != "" {
+			t.Fatal(msg)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the reader hangs")
+	}
+}
+
+// FuzzRead checks that no input makes a reader panic or hang, including
+// with a MaxEventSize small enough that events are skipped.
+func FuzzRead(f *testing.F) {
+	fuzzSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		within(t, func() string {
+			for _, opts := range []Options{
+				{KeepEvents: true, SlowSteps: 3, Reader: ReaderAuto},
+				{KeepEvents: true, Reader: ReaderFast, MaxEventSize: 300},
+				{SlowSteps: 1, Reader: ReaderAuto, MaxEventSize: 300},
+			} {
+				tr, err := Read(bytes.NewReader(data), "f.xml", opts)
+				if err == nil && opts.KeepEvents && tr.EventCount != len(tr.Events) {
+					return fmt.Sprintf("EventCount %d, %d events kept", tr.EventCount, len(tr.Events))
+				}
+			}
+			return ""
+		})
+	})
+}
+
+var fuzzRuns, fuzzFallbacks atomic.Int64
+
+// FuzzReaders is the differential fuzz test: whatever the input, the fast
+// reader (falling back or not) must give exactly what the reference gives.
+func FuzzReaders(f *testing.F) {
+	fuzzSeeds(f)
+	f.Cleanup(func() {
+		f.Logf("%d inputs, %d fell back to the reference reader", fuzzRuns.Load(), fuzzFallbacks.Load())
+	})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		within(t, func() string {
+			fellBack, diff := diffReaders(data, DefaultOptions())
+			fuzzRuns.Add(1)
+			if fellBack {
+				fuzzFallbacks.Add(1)
+			}
+			if diff != "" {
+				return "readers differ:\n" + diff
+			}
+			return ""
+		})
+	})
+}
