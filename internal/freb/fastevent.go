@@ -51,7 +51,7 @@ type eventLexer struct {
 	why      string   // what was not understood, for lexUnsupported
 
 	tag    tag
-	open   [maxDepth + 1][]byte // raw names of the open elements
+	open   [maxDepth + 1][2]int // raw names of the open elements, as offsets
 	sec    [maxDepth + 1]section
 	text   []byte // captured text of the current event
 	fields []fieldRef
@@ -67,6 +67,18 @@ func (l *eventLexer) unsupported(why string) lexStatus {
 	return lexUnsupported
 }
 
+// Text bytes by what lexEvent must do about them.
+const (
+	textCR    = 1 // normalise, if the text is kept
+	textCheck = 2 // a reference or '>': decode or at least check
+	textLT    = 4 // the end of the text
+)
+
+var textClass = func() (t [256]uint8) {
+	t['\r'], t['&'], t['>'], t['<'] = textCR, textCheck, textCheck, textLT
+	return t
+}()
+
 // lexEvent reads the element at b[0] == '<', which must be an <Event>,
 // into ev and returns its length. started says whether the start tag was
 // complete, so the caller knows the input holds an event.
@@ -80,7 +92,8 @@ func (l *eventLexer) lexEvent(b []byte, ev *Event) (n int, started bool, st lexS
 		}
 		switch b[i+1] {
 		case '/':
-			j, st := endTag(b, i, l.open[depth])
+			open := l.open[depth]
+			j, st := endTag(b, i, b[open[0]:open[1]])
 			if st != lexOK {
 				return j, started, l.status(st, "an end tag that does not match")
 			}
@@ -100,7 +113,7 @@ func (l *eventLexer) lexEvent(b []byte, ev *Event) (n int, started bool, st lexS
 			if depth++; depth > maxDepth {
 				return i, started, l.unsupported("elements nested too deep")
 			}
-			if st := l.open1(depth, ev); st != lexOK {
+			if st := l.open1(b, depth, ev); st != lexOK {
 				return i, started, st
 			}
 			started = true
@@ -113,19 +126,39 @@ func (l *eventLexer) lexEvent(b []byte, ev *Event) (n int, started bool, st lexS
 			}
 			i = j
 		}
-		k := bytes.IndexByte(b[i:], '<')
-		if k < 0 {
+		// The text up to the next tag, in one pass that notes what needs work.
+		k, class := i, uint8(0)
+		for ; k < len(b); k++ {
+			if c := textClass[b[k]]; c != 0 {
+				if c == textLT {
+					break
+				}
+				class |= c
+			}
+		}
+		if k == len(b) {
 			if _, st := appendText(nil, b[i:], true, false, true); st == lexUnsupported {
 				return i, started, l.unsupported("malformed text")
 			}
 			return len(b), started, lexMore
 		}
-		if k > 0 {
-			if st := l.chars(b[i:i+k], depth); st != lexOK {
-				return i, started, st
+		if k > i {
+			var st lexStatus
+			switch {
+			case l.cap != capNone && depth >= l.capAt:
+				if class == 0 {
+					l.text = append(l.text, b[i:k]...)
+				} else {
+					l.text, st = appendText(l.text, b[i:k], true, true, false)
+				}
+			case class&textCheck != 0:
+				_, st = appendText(nil, b[i:k], true, true, true)
+			}
+			if st != lexOK {
+				return i, started, l.unsupported("malformed text")
 			}
 		}
-		i += k
+		i = k
 	}
 }
 
@@ -136,42 +169,32 @@ func (l *eventLexer) status(st lexStatus, why string) lexStatus {
 	return st
 }
 
-// chars handles the text between two tags.
-func (l *eventLexer) chars(s []byte, depth int) lexStatus {
-	var st lexStatus
-	if l.cap != capNone && depth >= l.capAt {
-		l.text, st = appendText(l.text, s, true, true, false)
-	} else if bytes.IndexByte(s, '&') >= 0 || bytes.IndexByte(s, '>') >= 0 {
-		_, st = appendText(nil, s, true, true, true)
-	}
-	if st != lexOK {
-		return l.unsupported("malformed text")
-	}
-	return lexOK
-}
-
 // open1 checks the start tag just read, at depth (Event is 1), and
 // starts capturing its text when the reference reader would use it.
-func (l *eventLexer) open1(depth int, ev *Event) lexStatus {
+func (l *eventLexer) open1(b []byte, depth int, ev *Event) lexStatus {
 	t := &l.tag
-	l.open[depth] = t.name
-	if (depth == 1) != (string(t.name) == "Event") {
+	l.open[depth] = [2]int{t.name, t.nameEnd}
+	name := b[t.name:t.nameEnd]
+	if (depth == 1) != (string(name) == "Event") {
 		return l.unsupported("an element other than <Event> under <failedRequest>, or an <Event> inside one")
 	}
-	if t.colon >= 0 && !l.declared(t.name[:t.colon]) {
-		return l.unsupported("an element prefix the root does not declare")
+	local := name
+	if t.colon >= 0 {
+		if !l.declared(b[t.name:t.colon]) {
+			return l.unsupported("an element prefix the root does not declare")
+		}
+		local = b[t.colon+1 : t.nameEnd]
 	}
-	for _, a := range t.attrs {
+	for _, a := range t.attrs[:t.n] {
 		if a.colon >= 0 {
 			return l.unsupported("a prefixed attribute or namespace declaration inside an event")
 		}
 	}
-	local := string(t.local())
 	parent := l.sec[depth-1]
 	l.sec[depth] = secOther
 	switch depth {
 	case 2:
-		switch local {
+		switch string(local) {
 		case "System":
 			l.sec[depth] = secSystem
 		case "EventData":
@@ -180,7 +203,7 @@ func (l *eventLexer) open1(depth int, ev *Event) lexStatus {
 			l.sec[depth] = secRendering
 		}
 	case 3:
-		return l.child(depth, parent, local, ev)
+		return l.child(b, depth, parent, local, ev)
 	case 4:
 		if parent == secKeywords {
 			l.begin(capKeyword, depth, "")
@@ -190,12 +213,12 @@ func (l *eventLexer) open1(depth int, ev *Event) lexStatus {
 }
 
 // child handles an element inside System, EventData or RenderingInfo.
-func (l *eventLexer) child(depth int, parent section, local string, ev *Event) lexStatus {
+func (l *eventLexer) child(b []byte, depth int, parent section, local []byte, ev *Event) lexStatus {
 	switch parent {
 	case secSystem:
-		switch local {
+		switch string(local) {
 		case "Provider":
-			v, st := l.attr("Name")
+			v, st := l.attr(b, "Name")
 			ev.Provider = l.strs.bytes(v)
 			return st
 		case "Level":
@@ -203,14 +226,14 @@ func (l *eventLexer) child(depth int, parent section, local string, ev *Event) l
 		case "Opcode":
 			l.begin(capOpcode, depth, "")
 		case "TimeCreated":
-			v, st := l.attr("SystemTime")
+			v, st := l.attr(b, "SystemTime")
 			ev.Time = timeBytes(v)
 			return st
 		case "Execution":
-			v, st := l.attr("ProcessID")
+			v, st := l.attr(b, "ProcessID")
 			ev.Process = atoiBytes(v)
 			if st == lexOK {
-				v, st = l.attr("ThreadID")
+				v, st = l.attr(b, "ThreadID")
 				ev.Thread = atoiBytes(v)
 			}
 			return st
@@ -218,17 +241,17 @@ func (l *eventLexer) child(depth int, parent section, local string, ev *Event) l
 			l.begin(capComputer, depth, "")
 		}
 	case secEventData:
-		v, st := l.attr("Name")
+		v, st := l.attr(b, "Name")
 		l.begin(capData, depth, l.strs.bytes(v))
 		return st
 	case secRendering:
-		switch local {
+		switch string(local) {
 		case "Opcode":
 			l.begin(capName, depth, "")
 		case "Keywords":
 			l.sec[depth] = secKeywords
 		case "Description":
-			v, st := l.attr("Data")
+			v, st := l.attr(b, "Data")
 			l.begin(capDesc, depth, l.strs.bytes(v))
 			return st
 		}
@@ -238,13 +261,16 @@ func (l *eventLexer) child(depth int, parent section, local string, ev *Event) l
 
 // attr returns the decoded value of the current tag's attribute, or nil.
 // The bytes are valid until the next call.
-func (l *eventLexer) attr(name string) ([]byte, lexStatus) {
-	a, ok := l.tag.get(name)
-	if !ok || a.plain {
-		return a.value, lexOK
+func (l *eventLexer) attr(b []byte, name string) ([]byte, lexStatus) {
+	a, ok := l.tag.get(b, name)
+	switch {
+	case !ok:
+		return nil, lexOK
+	case a.plain:
+		return b[a.value:a.end], lexOK
 	}
 	var st lexStatus
-	l.scr, st = appendText(l.scr[:0], a.value, false, true, false)
+	l.scr, st = appendText(l.scr[:0], b[a.value:a.end], false, true, false)
 	return l.scr, st
 }
 
@@ -379,24 +405,39 @@ func daysIn(month, year int) int {
 
 // interner shares the strings that repeat in every event (names,
 // providers, field names, module names), so a trace of a million events
-// does not hold a million copies of "NOTIFY_MODULE_START".
-type interner struct{ m map[string]string }
+// does not hold a million copies of "NOTIFY_MODULE_START". A small
+// direct-mapped cache in front of the map answers most lookups with one
+// comparison.
+type interner struct {
+	m     map[string]string
+	cache [internCache]string
+}
 
 const (
 	internMaxLen     = 64
 	internMaxEntries = 4096
+	internCache      = 1024
 )
 
 func (in *interner) bytes(b []byte) string {
-	if len(b) == 0 {
+	n := len(b)
+	if n == 0 {
 		return ""
 	}
-	if s, ok := in.m[string(b)]; ok {
+	if n > internMaxLen {
+		return string(b)
+	}
+	h := (uint(n)*0x9E3779B1 ^ uint(b[0])*0x85EBCA6B ^ uint(b[n-1])*0xC2B2AE35 ^ uint(b[n/2])*0x27D4EB2F ^ uint(b[n/3])*0x165667B1) >> 7 % internCache
+	if s := in.cache[h]; s == string(b) {
 		return s
 	}
-	s := string(b)
-	if len(b) <= internMaxLen && len(in.m) < internMaxEntries {
-		in.m[s] = s
+	s, ok := in.m[string(b)]
+	if !ok {
+		s = string(b)
+		if len(in.m) < internMaxEntries {
+			in.m[s] = s
+		}
 	}
+	in.cache[h] = s
 	return s
 }

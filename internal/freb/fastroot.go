@@ -68,12 +68,12 @@ func (s *fastSource) prologItem(b []byte) (n int, done bool, st lexStatus) {
 		return n, false, s.lx.status(st, "a malformed root start tag")
 	}
 	switch {
-	case string(t.name) != rootElement:
+	case string(b[t.name:t.nameEnd]) != rootElement:
 		return n, false, s.lx.unsupported("a root element other than <failedRequest>")
 	case t.empty:
 		return n, false, s.lx.unsupported("a trace without events")
 	}
-	return n, true, s.rootAttrs(&t)
+	return n, true, s.rootAttrs(b, &t)
 }
 
 // procInst reads "<?target ...?>"; the XML declaration's version must be
@@ -100,27 +100,28 @@ func (s *fastSource) procInst(b []byte) (int, bool, lexStatus) {
 // rootAttrs keeps the root's attributes and the namespace prefixes it
 // declares. Declarations whose value xmlquery would confuse with a prefix
 // (empty, "xmlns") and prefixed attributes are left to the reference.
-func (s *fastSource) rootAttrs(t *tag) lexStatus {
+func (s *fastSource) rootAttrs(b []byte, t *tag) lexStatus {
 	l := &s.lx
-	s.attrs = make([]Attribute, 0, len(t.attrs))
-	for _, a := range t.attrs {
-		decl := string(a.name) == "xmlns"
+	s.attrs = make([]Attribute, 0, t.n)
+	for _, a := range t.attrs[:t.n] {
+		name := b[a.name:a.nameEnd]
+		decl := string(name) == "xmlns"
 		if a.colon >= 0 {
-			prefix, local := string(a.name[:a.colon]), a.name[a.colon+1:]
+			prefix, local := string(b[a.name:a.colon]), b[a.colon+1:a.nameEnd]
 			if prefix != "xmlns" || string(local) == "xml" || string(local) == "xmlns" {
 				return l.unsupported("a prefixed attribute on <failedRequest>")
 			}
 			decl = true
 			l.prefixes = append(l.prefixes, append([]byte(nil), local...))
 		}
-		v := a.value
+		v := b[a.value:a.end]
 		if !a.plain {
-			v, _ = appendText(nil, a.value, false, true, false)
+			v, _ = appendText(nil, v, false, true, false)
 		}
 		if decl && (len(v) == 0 || string(v) == "xmlns") {
 			return l.unsupported("an empty namespace declaration")
 		}
-		s.attrs = append(s.attrs, Attribute{Name: string(a.name), Value: string(v)})
+		s.attrs = append(s.attrs, Attribute{Name: string(name), Value: string(v)})
 	}
 	return lexOK
 }

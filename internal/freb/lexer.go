@@ -1,9 +1,6 @@
 package freb
 
-import (
-	"bytes"
-	"unicode/utf8"
-)
+import "unicode/utf8"
 
 // The fast reader understands a strict subset of XML: the subset IIS
 // writes. Each step says whether it got through (lexOK), ran out of input
@@ -75,36 +72,41 @@ func scanName(b []byte, i int) (end, colon int, st lexStatus) {
 	return j, colon, lexOK
 }
 
-// attr is one attribute of the start tag just read; its slices point into
-// the input buffer.
+// attr is one attribute of the start tag just read, as offsets into the
+// input buffer: storing no pointers keeps the garbage collector's write
+// barrier out of the hot loop.
 type attr struct {
-	name  []byte
-	colon int // index of the colon in name, or -1
-	value []byte
-	plain bool // value has no reference and no CR: usable as is
+	name, nameEnd int
+	colon         int // offset of the colon in the name, or -1
+	value, end    int
+	plain         bool // value has no reference and no CR: usable as is
 }
 
 // tag is the start tag just read.
 type tag struct {
-	name  []byte
-	colon int
-	attrs []attr
-	empty bool // <x/>
+	name, nameEnd int
+	colon         int
+	attrs         []attr // attrs[:n] are this tag's
+	n             int
+	empty         bool // <x/>
 }
-
-// local returns the name without its prefix.
-func (t *tag) local() []byte { return t.name[t.colon+1:] }
 
 // get returns the raw value of the first unprefixed attribute called
 // name, as xmlquery's SelectAttr does.
-func (t *tag) get(name string) (attr, bool) {
-	for _, a := range t.attrs {
-		if a.colon < 0 && string(a.name) == name {
+func (t *tag) get(b []byte, name string) (attr, bool) {
+	for _, a := range t.attrs[:t.n] {
+		if a.colon < 0 && string(b[a.name:a.nameEnd]) == name {
 			return a, true
 		}
 	}
 	return attr{}, false
 }
+
+// attrStop marks what ends or complicates an attribute value.
+var attrStop = func() (t [256]bool) {
+	t['"'], t['\''], t['<'], t['&'], t['\r'] = true, true, true, true, true
+	return t
+}()
 
 // startTag reads the start tag at b[i] == '<' into t and returns the
 // index after it.
@@ -113,10 +115,7 @@ func startTag(b []byte, i int, t *tag) (int, lexStatus) {
 	if st != lexOK {
 		return end, st
 	}
-	t.name, t.colon, t.attrs, t.empty = b[i+1:end], colon-(i+1), t.attrs[:0], false
-	if colon < 0 {
-		t.colon = -1
-	}
+	t.name, t.nameEnd, t.colon, t.n, t.empty = i+1, end, colon, 0, false
 	j := end
 	for {
 		j = skipSpace(b, j)
@@ -136,15 +135,11 @@ func startTag(b []byte, i int, t *tag) (int, lexStatus) {
 			t.empty = true
 			return j + 2, lexOK
 		}
-		var a attr
 		nameEnd, colon, st := scanName(b, j)
 		if st != lexOK {
 			return nameEnd, st
 		}
-		a.name, a.colon = b[j:nameEnd], colon-j
-		if colon < 0 {
-			a.colon = -1
-		}
+		a := attr{name: j, nameEnd: nameEnd, colon: colon, plain: true}
 		j = skipSpace(b, nameEnd)
 		if j >= len(b) {
 			return j, lexMore
@@ -160,36 +155,45 @@ func startTag(b []byte, i int, t *tag) (int, lexStatus) {
 		if q != '"' && q != '\'' {
 			return j, lexUnsupported
 		}
-		k := bytes.IndexByte(b[j+1:], q)
-		if k < 0 {
-			// The value runs to the end of the input: check what there is.
-			v := b[j+1:]
-			if bytes.IndexByte(v, '<') >= 0 {
-				return j, lexUnsupported
+		k := j + 1
+		for ; k < len(b); k++ {
+			if c := b[k]; attrStop[c] {
+				if c == q {
+					break
+				}
+				if c == '<' {
+					return k, lexUnsupported // encoding/xml: unescaped < inside quoted string
+				}
+				if c != '"' && c != '\'' {
+					a.plain = false
+				}
 			}
-			if _, st := appendText(nil, v, false, false, true); st == lexUnsupported {
-				return j, st
-			}
-			return len(b), lexMore
 		}
-		a.value = b[j+1 : j+1+k]
-		if bytes.IndexByte(a.value, '<') >= 0 {
-			return j, lexUnsupported // encoding/xml: unescaped < inside quoted string
-		}
-		a.plain = bytes.IndexByte(a.value, '&') < 0 && bytes.IndexByte(a.value, '\r') < 0
+		a.value, a.end = j+1, k
 		if !a.plain {
-			if _, st := appendText(nil, a.value, false, true, true); st != lexOK {
-				return j, lexUnsupported
+			if _, st := appendText(nil, b[j+1:k], false, k < len(b), true); st != lexOK {
+				return k, st
 			}
 		}
-		t.attrs = append(t.attrs, a)
-		j += k + 2
+		if k == len(b) {
+			return k, lexMore
+		}
+		if t.n == len(t.attrs) {
+			t.attrs = append(t.attrs, attr{})
+		}
+		t.attrs[t.n] = a
+		t.n++
+		j = k + 1
 	}
 }
 
 // endTag reads the end tag at b[i:] ("</") and checks that it closes
 // open, the raw name of the innermost open element.
 func endTag(b []byte, i int, open []byte) (int, lexStatus) {
+	// Fast path: the name that must come, then '>'.
+	if j := i + 2 + len(open); j < len(b) && b[j] == '>' && string(b[i+2:j]) == string(open) {
+		return j + 1, lexOK
+	}
 	end, _, st := scanName(b, i+2)
 	if st != lexOK {
 		return end, st
@@ -198,7 +202,7 @@ func endTag(b []byte, i int, open []byte) (int, lexStatus) {
 	if j >= len(b) {
 		return j, lexMore
 	}
-	if b[j] != '>' || !bytes.Equal(b[i+2:end], open) {
+	if b[j] != '>' || string(b[i+2:end]) != string(open) {
 		return j, lexUnsupported
 	}
 	return j + 1, lexOK
