@@ -1,7 +1,6 @@
 package freb
 
 import (
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -294,5 +293,3 @@ func TestParseReaderKind(t *testing.T) {
 		t.Error("no error for an unknown reader")
 	}
 }
-
-var _ = bytes.NewReader
