@@ -34,6 +34,13 @@ func (e *fallbackError) Error() string {
 // fastSource is the fast eventSource. It keeps one buffer over the input,
 // cuts it into <Event> elements and lexes each in place; the buffer grows
 // only to hold the largest event, and never past maxEvent.
+//
+// It reads the subset of XML that IIS writes (see lexer.go) and gives up
+// on anything else with a *fallbackError, before it has told the builder
+// anything that the reference reader would not. The one failure it
+// reports itself is the common one: input that ends inside an element,
+// which it reports as encoding/xml would (same message, same line), so
+// that a cut-off trace needs no second reading.
 type fastSource struct {
 	in       io.Reader
 	b        *builder
