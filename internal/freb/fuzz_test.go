@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -83,6 +84,30 @@ func FuzzReaders(f *testing.F) {
 				fuzzFallbacks.Add(1)
 			}
 			if diff != "" {
+				return "readers differ:\n" + diff
+			}
+			return ""
+		})
+	})
+}
+
+// FuzzReadersInEvent is FuzzReaders aimed at the fast path: the fuzzed
+// strings go inside a well-formed trace (a Data name and value, markup in
+// EventData, the time, the root's attributes), so most inputs are read
+// by the fast reader and compared with the reference, rather than
+// falling back at once.
+func FuzzReadersInEvent(f *testing.F) {
+	f.Add("ModuleName", "IIS Web Core", `<Data Name="x"/>`, "2026-06-08T19:54:51.596Z", `siteId="1"`)
+	f.Add("Context ID", "a&#xD;&#xA;b\r\nc -&gt; d", "<Keywords><Keyword> k </Keyword></Keywords>", "2024-02-29T23:59:59.999Z", `x='&lt;'`)
+	f.Add("Headers", "Host: h\r\n&quot;&apos;&amp;", "<freb:Description Data=\"ErrorCode\">e\r\n</freb:Description>", "2026-13-01T00:00:00.000Z", "xmlns:e=\"urn:e\"")
+	f.Add("", "", "", "", "")
+	f.Fuzz(func(t *testing.T, name, value, markup, when, rootAttr string) {
+		ev := edgeEvent("E", 1, name, value)
+		ev = strings.Replace(ev, "<EventData>", "<EventData>"+markup, 1)
+		ev = strings.Replace(ev, "2026-06-08T19:54:51.001Z", when, 1)
+		doc := strings.Replace(edgeDoc(evStart, ev, evEnd), `siteId="1"`, rootAttr, 1)
+		within(t, func() string {
+			if _, diff := diffReaders([]byte(doc), DefaultOptions()); diff != "" {
 				return "readers differ:\n" + diff
 			}
 			return ""
