@@ -3,6 +3,7 @@ package freb
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"unicode/utf8"
@@ -62,8 +63,27 @@ func newInput(r io.Reader) (*input, error) {
 	return in, nil
 }
 
+// directMin is the smallest read cleaned in the caller's buffer rather
+// than through scratch; it leaves room for a held-back UTF-8 sequence.
+const directMin = 4 << 10
+
 // Read implements io.Reader.
 func (in *input) Read(p []byte) (int, error) {
+	for len(in.pending) == 0 && in.err == nil && len(p) >= directMin {
+		// Clean straight into p: one copy of every byte fewer.
+		n := copy(p, in.carry)
+		in.carry = in.carry[:0]
+		m, err := in.r.Read(p[n:])
+		n += m
+		in.err = err
+		in.base = in.consumed
+		ready := in.clean(p[:n], err != nil)
+		in.consumed += int64(ready)
+		in.off += int64(ready)
+		if ready > 0 {
+			return ready, nil
+		}
+	}
 	for len(in.pending) == 0 {
 		if in.err != nil {
 			return 0, in.err
@@ -91,6 +111,14 @@ func (in *input) Read(p []byte) (int, error) {
 // incomplete UTF-8 sequence at the end is held back unless final is set.
 func (in *input) clean(p []byte, final bool) int {
 	for i := 0; i < len(p); {
+		// Skip eight bytes at a time while they are printable ASCII, which
+		// is almost all of a trace.
+		for i+8 <= len(p) && plainASCII(binary.LittleEndian.Uint64(p[i:])) {
+			i += 8
+		}
+		if i == len(p) {
+			break
+		}
 		b := p[i]
 		if b < utf8.RuneSelf {
 			if b < 0x20 && b != '\t' && b != '\n' && b != '\r' {
@@ -116,6 +144,30 @@ func (in *input) clean(p []byte, final bool) int {
 	}
 	return len(p)
 }
+
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+	lows  = 0x7f7f7f7f7f7f7f7f
+)
+
+// plainASCII reports whether the eight bytes in w are ASCII that XML
+// allows (no control character but tab, LF and CR), with word arithmetic
+// that has no carries between bytes.
+func plainASCII(w uint64) bool {
+	if w&highs != 0 {
+		return false
+	}
+	ctl := ^(w + 0x60*ones) & highs // high bit set where a byte is below 0x20
+	if ctl == 0 {
+		return true
+	}
+	allowed := zeroBytes(w^(0x09*ones)) | zeroBytes(w^(0x0A*ones)) | zeroBytes(w^(0x0D*ones))
+	return ctl&^allowed == 0
+}
+
+// zeroBytes sets the high bit of each byte of t that is zero.
+func zeroBytes(t uint64) uint64 { return ^(((t & lows) + lows) | t) & highs }
 
 func (in *input) replace(p []byte, i, size int) {
 	if in.first < 0 {

@@ -27,16 +27,21 @@ type eventSource interface {
 	// one. Root attributes are delivered to the builder before the first
 	// event.
 	Next(ev *Event) error
+	// rooted reports whether the root attributes have been delivered.
+	rooted() bool
+	// head is the start of the input, to explain a failure before the
+	// first event.
+	head() []byte
 }
 
 // xmlquerySource is the reference reader: antchfx/xmlquery's stream parser
 // hands over one <Event> subtree at a time and frees the previous one, so
 // memory stays bounded by the largest event.
 type xmlquerySource struct {
-	sp     *xmlquery.StreamParser
-	b      *builder
-	prefix *prefixRecorder
-	rooted bool
+	sp       *xmlquery.StreamParser
+	b        *builder
+	prefix   *prefixRecorder
+	isRooted bool
 }
 
 func newXMLQuerySource(r io.Reader, b *builder) (*xmlquerySource, error) {
@@ -50,16 +55,20 @@ func newXMLQuerySource(r io.Reader, b *builder) (*xmlquerySource, error) {
 	return &xmlquerySource{sp: sp, b: b, prefix: pr}, nil
 }
 
+func (s *xmlquerySource) rooted() bool { return s.isRooted }
+
+func (s *xmlquerySource) head() []byte { return s.prefix.buf }
+
 func (s *xmlquerySource) Next(ev *Event) error {
 	n, err := s.sp.Read()
 	if err != nil {
-		if err == io.EOF && !s.rooted {
+		if err == io.EOF && !s.isRooted {
 			return s.noEvents()
 		}
 		return err
 	}
-	if !s.rooted {
-		s.rooted = true
+	if !s.isRooted {
+		s.isRooted = true
 		if n.Parent != nil {
 			s.b.root(nodeAttrs(n.Parent))
 		}
@@ -78,7 +87,7 @@ func (s *xmlquerySource) noEvents() error {
 	case name != rootElement:
 		return fmt.Errorf("%w: the root element is <%s>, not <%s>", ErrNotFREB, name, rootElement)
 	}
-	s.rooted = true
+	s.isRooted = true
 	s.b.root(attrs)
 	return io.EOF
 }

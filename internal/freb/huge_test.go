@@ -1,0 +1,135 @@
+package freb
+
+import (
+	"io"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// hugeTrace streams a synthetic trace of about size bytes without holding
+// it: the prolog and the root, the same few events over and over, the end
+// tag. It can seek back to the start, as a file can.
+type hugeTrace struct {
+	size, done int64
+	chunk      string // what is being read now
+	tail       string // what follows the events
+	off        int
+	phase      int // 0 head, 1 events, 2 tail, 3 end
+	peak       uint64
+	sampled    int64
+}
+
+var hugeEvents = edgeEvent("NOTIFY_MODULE_START", 10, "ContextId", "{40000005-0001-FB00-B63F-84710C7967BB}", "ModuleName", "WebDAVModule", "Notification", "1", "fIsPostNotification", "false") +
+	edgeEvent("NOTIFY_MODULE_END", 11, "ContextId", "{40000005-0001-FB00-B63F-84710C7967BB}", "ModuleName", "WebDAVModule", "Notification", "1", "fIsPostNotificationEvent", "false", "NotificationStatus", "NOTIFICATION_CONTINUE") +
+	edgeEvent("GENERAL_RESPONSE_ENTITY_BUFFER", 12, "Buffer", strings.Repeat("&lt;p&gt;body text&lt;/p&gt;\r\n", 200))
+
+func newHugeTrace(size int64) *hugeTrace {
+	return &hugeTrace{size: size, chunk: edgeProlog + edgeRoot + evStart, tail: edgeEnd}
+}
+
+func (h *hugeTrace) Read(p []byte) (int, error) {
+	for h.off == len(h.chunk) {
+		switch {
+		case h.phase == 0 || h.phase == 1 && h.done < h.size:
+			h.phase, h.chunk = 1, hugeEvents
+		case h.phase == 1:
+			h.phase, h.chunk = 2, h.tail
+		default:
+			return 0, io.EOF
+		}
+		h.off = 0
+	}
+	n := copy(p, h.chunk[h.off:])
+	h.off += n
+	h.done += int64(n)
+	// Sample the heap every 8 MB: often enough to see growth, rarely
+	// enough not to stop the world all the time.
+	if h.done-h.sampled > 8<<20 {
+		h.sampled = h.done
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		h.peak = max(h.peak, ms.HeapInuse)
+	}
+	return n, nil
+}
+
+// Seek supports what Read needs of a file: where it is, and the start.
+func (h *hugeTrace) Seek(offset int64, whence int) (int64, error) {
+	if whence == io.SeekStart && offset == 0 {
+		*h = hugeTrace{size: h.size, chunk: edgeProlog + edgeRoot + evStart, tail: h.tail}
+	}
+	return h.done, nil
+}
+
+// The fast reader's memory must not grow with the file: a scan meets
+// gigabyte traces. 1 GB takes a few seconds; -short reads 64 MB.
+func TestHugeTraceMemoryIsBounded(t *testing.T) {
+	size := int64(256 << 20)
+	if testing.Short() || raceEnabled {
+		size = 64 << 20
+	}
+	for _, stream := range []bool{false, true} {
+		h := newHugeTrace(size)
+		var r io.Reader = h
+		if stream {
+			r = streamOnly{h} // Read keeps up to 8 MiB to read again
+		}
+		runtime.GC()
+		var before runtime.MemStats
+		runtime.ReadMemStats(&before)
+		tr, err := Read(r, "huge.xml", Options{SlowSteps: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tr.EventCount < int(size/int64(len(hugeEvents))) || tr.Truncated {
+			t.Fatalf("read %d events, truncated %v", tr.EventCount, tr.Truncated)
+		}
+		grew := int64(h.peak) - int64(before.HeapInuse)
+		limit := int64(16 << 20)
+		if stream {
+			limit += 2 * rewindLimit
+		}
+		t.Logf("stream %v: %d MB, %d events, heap grew by at most %.1f MB", stream, size>>20, tr.EventCount, float64(grew)/(1<<20))
+		if grew > limit {
+			t.Errorf("heap grew by %d MB reading %d MB", grew>>20, size>>20)
+		}
+	}
+}
+
+// BenchmarkReadHuge reads a 1 GB synthetic trace as a stream of events,
+// the case the bounded buffer is for.
+func BenchmarkReadHuge(b *testing.B) {
+	const size = 1 << 30
+	b.SetBytes(size)
+	b.ReportAllocs()
+	for b.Loop() {
+		h := newHugeTrace(size)
+		if _, err := Read(h, "huge.xml", Options{SlowSteps: 5}); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(h.peak)/(1<<20), "peak-heap-MB")
+	}
+}
+
+// A stream too long to keep cannot be read again: when the fast reader
+// gives up on it late, the events before the problem are kept, as for an
+// XML error.
+func TestLongStreamFastReaderGivesUp(t *testing.T) {
+	h := newHugeTrace(rewindLimit + 1<<20)
+	h.tail = strings.Replace(evEnd, "<EventData>", "<EventData><!-- c -->", 1) + edgeEnd
+	tr, err := Read(streamOnly{h}, "s.xml", Options{SlowSteps: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !tr.Truncated || len(tr.Warnings) != 1 || !strings.Contains(tr.Warnings[0], "too long to read again") {
+		t.Fatalf("truncated %v, warnings %q", tr.Truncated, tr.Warnings)
+	}
+	// The same input from something that seeks is read in full.
+	h = newHugeTrace(rewindLimit + 1<<20)
+	h.tail = strings.Replace(evEnd, "<EventData>", "<EventData><!-- c -->", 1) + edgeEnd
+	tr, err = Read(h, "s.xml", Options{SlowSteps: 5})
+	if err != nil || tr.Truncated || len(tr.Warnings) != 0 {
+		t.Fatalf("seekable: %v, truncated %v, warnings %q", err, tr.Truncated, tr.Warnings)
+	}
+}

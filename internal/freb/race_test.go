@@ -1,0 +1,5 @@
+//go:build race
+
+package freb
+
+const raceEnabled = true
