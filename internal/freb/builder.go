@@ -212,6 +212,7 @@ func (b *builder) step(ev *Event) {
 	s := Step{
 		Event:      prev.Index,
 		Name:       prev.Name,
+		Next:       ev.Name,
 		Module:     module,
 		ElapsedMs:  ms(prev.Time.Sub(b.t.Start)),
 		DurationMs: ms(gap),

@@ -136,8 +136,12 @@ type IOError struct {
 // Step is a gap between two events: the time IIS spent after Event before
 // the next event was written.
 type Step struct {
-	Event      int     `json:"event"`
-	Name       string  `json:"name"`
+	Event int    `json:"event"`
+	Name  string `json:"name"`
+	// Next is the event that ended the gap: what IIS was waiting for
+	// shows there (VIRTUAL_MODULE_UNRESOLVED after a long gap is ASP.NET
+	// starting the application).
+	Next       string  `json:"next"`
 	Module     string  `json:"module,omitempty"`
 	ElapsedMs  float64 `json:"elapsedMs"`
 	DurationMs float64 `json:"durationMs"`

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/frebscan/frebscan/internal/freb"
+	"github.com/frebscan/frebscan/internal/headers"
 )
 
 // noisyEvents are the events a compact timeline leaves out: they make up
@@ -50,7 +51,7 @@ func EventDetail(ev *freb.Event) string {
 		}
 		return fmt.Sprintf("%d header(s)", n)
 	case "GENERAL_SET_REQUEST_HEADER", "GENERAL_SET_RESPONSE_HEADER", "FILTER_SET_REQ_HEADER":
-		s := ev.Get("HeaderName") + ": " + ev.Get("HeaderValue")
+		s := headers.NormalizeName(ev.Get("HeaderName")) + ": " + ev.Get("HeaderValue")
 		if strings.EqualFold(ev.Get("Replace"), "true") {
 			s += " (replace)"
 		}

@@ -221,9 +221,9 @@ func timelineTable(t *freb.Trace, opts TraceOptions) table.Writer {
 
 func stepsTable(steps []freb.Step, s Style) table.Writer {
 	tw := s.table("Slowest steps")
-	tw.AppendHeader(table.Row{"#", "at ms", "took ms", "After event", "Module"})
+	tw.AppendHeader(table.Row{"#", "at ms", "took ms", "From event", "To event", "Last module"})
 	for _, st := range steps {
-		tw.AppendRow(table.Row{st.Event, fmt.Sprintf("%.0f", st.ElapsedMs), fmt.Sprintf("%.0f", st.DurationMs), st.Name, st.Module})
+		tw.AppendRow(table.Row{st.Event, fmt.Sprintf("%.0f", st.ElapsedMs), fmt.Sprintf("%.0f", st.DurationMs), st.Name, st.Next, st.Module})
 	}
 	return tw
 }

@@ -35,6 +35,8 @@ type Options struct {
 	// OnTrace, when set, sees every trace read (before filters); a
 	// scheduled scan uses it to remember what it analysed.
 	OnTrace func(file string, t *freb.Trace)
+	// Reader picks the XML reader (auto: fast with fallback).
+	Reader freb.ReaderKind
 	// Skip, when set, says which files to leave out (already analysed).
 	Skip func(path string, size int64) bool
 }
@@ -114,7 +116,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		})
 	}()
 
-	read := freb.Options{SlowSteps: 5}
+	read := freb.Options{SlowSteps: 5, Reader: opts.Reader}
 	var wg sync.WaitGroup
 	for i := 0; i < workers; i++ {
 		wg.Add(1)

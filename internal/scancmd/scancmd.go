@@ -48,6 +48,7 @@ type Options struct {
 	SlowMs      int64
 	Top         int
 	Progress    string
+	Reader      string
 	Version     string
 	// Stdout and Stderr are the real terminal files, when they are, for
 	// colour, width and the progress bar.
@@ -106,6 +107,14 @@ func Run(ctx context.Context, stdout, stderr io.Writer, o Options) (int, error) 
 func (o Options) scanOptions(now time.Time) (scan.Options, *diagnose.Severity, error) {
 	so := scan.Options{Inputs: o.Inputs, Workers: o.Workers, Top: o.Top, Settings: diagnose.DefaultSettings(), Tool: "frebscan " + o.Version}
 	so.Settings.NoRedact = o.NoRedact
+	if o.Reader == "" {
+		o.Reader = freb.ReaderAuto.String()
+	}
+	reader, err := freb.ParseReaderKind(o.Reader)
+	if err != nil {
+		return so, nil, fmt.Errorf("--reader: %w", err)
+	}
+	so.Reader = reader
 	if o.SlowMs > 0 {
 		so.Settings.SlowMs = o.SlowMs
 	}
@@ -119,7 +128,6 @@ func (o Options) scanOptions(now time.Time) (scan.Options, *diagnose.Severity, e
 	f := &so.Filter
 	// filters records the filters as given, so a report says what it omits.
 	filters := map[string]string{}
-	var err error
 	if o.Status != "" {
 		if f.Status, err = scan.ParseStatusList(o.Status); err != nil {
 			return so, nil, err

@@ -2,6 +2,9 @@ package rules
 
 import (
 	"fmt"
+	"strings"
+
+	"github.com/frebscan/frebscan/internal/freb"
 
 	"github.com/frebscan/frebscan/internal/diagnose"
 )
@@ -38,15 +41,41 @@ controller, database) at the time of the trace.`,
 			summary := fmt.Sprintf("%d ms", t.TimeTakenMs)
 			if len(t.SlowestSteps) > 0 {
 				st := t.SlowestSteps[0]
-				where := st.Name
+				where := fmt.Sprintf("between %s and %s", st.Name, st.Next)
 				if st.Module != "" {
-					where += " (" + st.Module + ")"
+					where += " (last module: " + st.Module + ")"
 				}
 				ev = append(ev, diagnose.Evidence{Where: "event", Name: "slowest step",
-					Value: fmt.Sprintf("%.0f ms after event #%d %s", st.DurationMs, st.Event, where)})
-				summary += fmt.Sprintf(", %.0f ms of it after %s", st.DurationMs, where)
+					Value: fmt.Sprintf("%.0f ms %s, from event #%d", st.DurationMs, where, st.Event)})
+				summary += fmt.Sprintf(", %.0f ms of it %s", st.DurationMs, where)
+				if hint := stepHint(st); hint != "" {
+					summary += ": " + hint
+				}
+				if t.Truncated && st.DurationMs*4 < float64(t.TimeTakenMs) {
+					summary += "; the trace is truncated, so the events that account for most of the time are missing"
+				}
 			}
 			return &diagnose.Match{Confidence: diagnose.ConfidenceHigh, Evidence: ev, Summary: summary}
 		},
 	})
+}
+
+// stepHint names what a gap usually is when the event that ends it gives
+// it away.
+func stepHint(st freb.Step) string {
+	switch {
+	case st.Next == "VIRTUAL_MODULE_UNRESOLVED" || st.Next == "AspNetAppDomainEnter":
+		return "ASP.NET starting the application (first request after a recycle or deployment)"
+	case strings.HasPrefix(st.Name, "AspNetCompile"):
+		return "ASP.NET compiling pages"
+	case st.Name == "ARR_REQUEST_HEADERS_START" || st.Name == "ANCM_REQUEST_FORWARD_START":
+		return "waiting for the back-end server"
+	case st.Name == "FASTCGI_WAITING_FOR_RESPONSE":
+		return "waiting for the FastCGI process (PHP)"
+	case st.Name == "GENERAL_READ_ENTITY_START":
+		return "reading the request body from the client"
+	case strings.HasPrefix(st.Name, "AUTH_"):
+		return "authentication (domain controller)"
+	}
+	return ""
 }
