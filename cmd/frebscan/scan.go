@@ -64,6 +64,7 @@ report and do not change the exit status).`,
 	f.Int64Var(&opts.SlowMs, "slow", 10000, "time taken in ms above which slow-request fires")
 	f.IntVar(&opts.Top, "top", 10, "length of the top-N tables")
 	f.StringVar(&opts.Progress, "progress", "auto", "progress bar on stderr: auto (only on a terminal), never")
+	f.StringVar(&opts.State, "state", "", "remember analysed traces in FILE and analyse only new or changed ones (scheduled scans)")
 	f.StringVar(&opts.Reader, "reader", "auto", "XML reader: auto (fast, falling back to the reference reader for unusual files), fast, reference")
 	return cmd
 }

@@ -10,6 +10,11 @@ import (
 // reporting them as broken traces.
 var ErrNotFREB = errors.New("not a FREB trace")
 
+// ErrUnfinished marks a file that ends in the middle of the document:
+// IIS (or a copy) was still writing it. A scheduled scan looks at such a
+// file again later instead of counting it now.
+var ErrUnfinished = errors.New("the file ends early (still being written or cut by a copy)")
+
 // Error is a problem reading one file. It names the file and, where known,
 // the line and byte offset, so users can open the file at the spot.
 type Error struct {

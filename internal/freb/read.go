@@ -182,12 +182,16 @@ func (b *builder) fail(err error, rooted bool, head []byte) *Error {
 	}
 	if !rooted {
 		if name, _, ok := sniffRoot(head); (ok && name == rootElement) || bytes.Contains(head, []byte("<"+rootElement)) {
+			if isUnexpectedEOF(err) {
+				return &Error{Line: line, Offset: -1, Err: fmt.Errorf("%w before the first complete <Event>: %v", ErrUnfinished, err)}
+			}
 			return &Error{Line: line, Offset: -1, Err: fmt.Errorf("broken before the first complete <Event>: %v", err)}
 		}
 		return &Error{Line: line, Offset: -1, Err: fmt.Errorf("%w: %v", ErrNotFREB, err)}
 	}
 	b.t.Truncated = true
 	if isUnexpectedEOF(err) {
+		b.t.Unfinished = true
 		b.warn("the file ends inside an element (line %d): it was cut while being written or copied; kept the %d complete events", line, b.t.EventCount)
 		return nil
 	}

@@ -83,6 +83,10 @@ type Trace struct {
 	EventCount int     `json:"eventCount"`
 	Events     []Event `json:"events,omitempty"`
 	Truncated  bool    `json:"truncated"`
+	// Unfinished is set when the file itself ends mid-document (being
+	// written or cut by a copy), as opposed to IIS truncating the trace
+	// at maxLogFileSizeKB, which still ends the document properly.
+	Unfinished bool `json:"unfinished,omitempty"`
 	// Warnings say what was odd about the file and what frebscan did about
 	// it; a trace with warnings is still usable.
 	Warnings []string `json:"warnings"`

@@ -34,6 +34,10 @@ type Result struct {
 	Unreadable []FileError `json:"unreadable"`
 	// Warnings lists traces read with warnings (truncated, cleaned).
 	Warnings []FileWarning `json:"warnings"`
+
+	// Correlation is every client sequence the scan built, for scheduled
+	// scans to carry into the next run; not part of reports.
+	Correlation []*diagnose.Sequence `json:"-"`
 }
 
 // Summary is the header of a report.
@@ -55,6 +59,10 @@ type Summary struct {
 	Truncated int        `json:"truncated"`
 	// WithWarnings counts traces read with parse warnings.
 	WithWarnings int `json:"withWarnings"`
+	// Deferred counts files still being written, left for a later run;
+	// Unchanged counts files an earlier run already analysed (--state).
+	Deferred  int `json:"deferred"`
+	Unchanged int `json:"unchanged"`
 	// BySeverity counts finding groups per severity name.
 	BySeverity map[string]int `json:"bySeverity"`
 }

@@ -32,9 +32,12 @@ type Options struct {
 	// Seed adds correlation state carried over from earlier runs
 	// (scheduled scans): each sequence with its recent steps.
 	Seed []*diagnose.Sequence
-	// OnTrace, when set, sees every trace read (before filters); a
-	// scheduled scan uses it to remember what it analysed.
-	OnTrace func(file string, t *freb.Trace)
+	// OnFile, when set, sees every file analysed and counted (trace nil
+	// when it could not be read); a scheduled scan remembers them.
+	OnFile func(path string, t *freb.Trace, err error)
+	// Defer, when set, may hold a file back for a later run (still being
+	// written); it is then neither counted nor reported.
+	Defer func(path string, t *freb.Trace, err error) bool
 	// Reader picks the XML reader (auto: fast with fallback).
 	Reader freb.ReaderKind
 	// Skip, when set, says which files to leave out (already analysed).
@@ -92,12 +95,15 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	results := make(chan outcome, workers*4)
 	var failMu sync.Mutex
 	var walkFailures []FileError
-	skipped := 0
+	skipped, unchanged := 0, 0
 	go func() {
 		defer close(paths)
 		walk(ctx, opts.Inputs, walkEvents{
 			file: func(c candidate) bool {
 				if opts.Skip != nil && opts.Skip(c.path, c.size) {
+					failMu.Lock()
+					unchanged++
+					failMu.Unlock()
 					return true
 				}
 				select {
@@ -132,9 +138,14 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	start := time.Now()
 	done := 0
 	var doneBytes int64
+	deferred := 0
 	for o := range results {
-		if opts.OnTrace != nil && o.trace != nil {
-			opts.OnTrace(o.path, o.trace)
+		if opts.Defer != nil && opts.Defer(o.path, o.trace, o.err) {
+			deferred++
+			continue
+		}
+		if opts.OnFile != nil {
+			opts.OnFile(o.path, o.trace, o.err)
 		}
 		agg.add(o)
 		done++
@@ -146,6 +157,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	r := agg.finish()
 	r.Summary.NotFREB += skipped
 	r.Summary.Files += skipped
+	r.Summary.Deferred = deferred
+	r.Summary.Unchanged = unchanged
+	r.Correlation = agg.corr.All()
 	for _, f := range walkFailures {
 		r.Unreadable = append(r.Unreadable, f)
 		r.Summary.Failed++

@@ -17,6 +17,12 @@ func writeReport(stdout io.Writer, path, format string, r *scan.Result, opts rep
 	if path == "" || path == "-" {
 		return report.WriteScan(stdout, format, r, opts)
 	}
+	return writeAtomic(path, func(w io.Writer) error { return report.WriteScan(w, format, r, opts) })
+}
+
+// writeAtomic writes through a temporary file in the target's directory,
+// synced and renamed into place.
+func writeAtomic(path string, write func(io.Writer) error) error {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
@@ -29,7 +35,7 @@ func writeReport(stdout io.Writer, path, format string, r *scan.Result, opts rep
 			os.Remove(tmp.Name())
 		}
 	}()
-	if err := report.WriteScan(tmp, format, r, opts); err != nil {
+	if err := write(tmp); err != nil {
 		return fmt.Errorf("write report %s: %w", path, err)
 	}
 	if err := tmp.Sync(); err != nil {

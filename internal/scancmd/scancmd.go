@@ -19,6 +19,7 @@ import (
 	"github.com/frebscan/frebscan/internal/freb"
 	"github.com/frebscan/frebscan/internal/report"
 	"github.com/frebscan/frebscan/internal/scan"
+	"github.com/frebscan/frebscan/internal/state"
 )
 
 // Exit statuses (documented in the README).
@@ -49,7 +50,10 @@ type Options struct {
 	Top         int
 	Progress    string
 	Reader      string
-	Version     string
+	// State is the --state file of scheduled scans; empty for one-off
+	// scans.
+	State   string
+	Version string
 	// Stdout and Stderr are the real terminal files, when they are, for
 	// colour, width and the progress bar.
 	Stdout, Stderr *os.File
@@ -74,9 +78,31 @@ func Run(ctx context.Context, stdout, stderr io.Writer, o Options) (int, error) 
 	default:
 		return ExitError, fmt.Errorf("unknown --progress %q (want auto or never)", o.Progress)
 	}
+	var st *state.State
+	if o.State != "" {
+		var warning string
+		st, warning = state.Load(o.State)
+		if warning != "" {
+			fmt.Fprintln(stderr, "frebscan: warning:", warning)
+		}
+		so.Skip, so.Defer, so.OnFile, so.Seed = st.Skip, st.Defer, st.Record, st.Seed()
+	}
 	r, err := scan.Run(ctx, so)
 	if err != nil {
 		return ExitError, err
+	}
+	if st != nil {
+		// Saved even after an interruption: the files recorded are exactly
+		// the ones this (partial) report covers.
+		st.SetWindow(r.Correlation, state.DefaultWindow)
+		st.Prune()
+		data, err := st.Marshal()
+		if err == nil {
+			err = writeAtomic(o.State, func(w io.Writer) error { _, err := w.Write(data); return err })
+		}
+		if err != nil {
+			return ExitError, fmt.Errorf("save state: %w", err)
+		}
 	}
 	style := report.TerminalStyle(o.Stdout)
 	if o.Output != "" {

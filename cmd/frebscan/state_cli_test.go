@@ -1,0 +1,147 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+type scanDoc struct {
+	Summary struct {
+		Traces, Deferred, Unchanged, Unreadable int
+	} `json:"summary"`
+	Findings []struct {
+		Rule     string `json:"rule"`
+		Examples []struct {
+			Sequence []struct {
+				File string `json:"file"`
+			} `json:"sequence"`
+		} `json:"examples"`
+	} `json:"findings"`
+	Traces []struct {
+		File string `json:"file"`
+	} `json:"traces"`
+}
+
+func stateScan(t *testing.T, stateFile, dir string) scanDoc {
+	t.Helper()
+	r := frebscan(t, "scan", "--format", "json", "--fail-on", "none", "--state", stateFile, dir)
+	if r.code != 0 {
+		t.Fatalf("scan: exit %d: %s", r.code, r.stderr)
+	}
+	var d scanDoc
+	if err := json.Unmarshal([]byte(r.stdout), &d); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func copySample(t *testing.T, from, to string, mtime time.Time) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(to, mtime, mtime); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestStateThreeRuns is a scheduled scan's life: traces are added between
+// runs, IIS reuses a file name for a new trace, and one file is caught
+// half-written. Every trace must be counted exactly once, and the Apple
+// Mail handshake that spans two runs must still be recognised.
+func TestStateThreeRuns(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "W3SVC1")
+	os.MkdirAll(dir, 0o755)
+	stateFile := filepath.Join(t.TempDir(), "frebscan.state")
+	seed := "../../samples/via-persistent-auth/"
+	old := time.Now().Add(-time.Hour)
+
+	// Run 1: the first three legs of the handshake, an unrelated trace,
+	// and a trace IIS is still writing.
+	copySample(t, seed+"fr000001.xml", filepath.Join(dir, "fr000001.xml"), old)
+	copySample(t, seed+"fr000002.xml", filepath.Join(dir, "fr000002.xml"), old)
+	copySample(t, seed+"fr000003.xml", filepath.Join(dir, "fr000003.xml"), old)
+	copySample(t, "../../samples/healthy-direct/fr000001.xml", filepath.Join(dir, "fr000004.xml"), old)
+	half, _ := os.ReadFile("../../samples/slow-request/fr000001.xml")
+	os.WriteFile(filepath.Join(dir, "fr000005.xml"), half[:len(half)/2], 0o644)
+
+	r1 := stateScan(t, stateFile, dir)
+	if r1.Summary.Traces != 4 || r1.Summary.Deferred != 1 {
+		t.Fatalf("run 1: %d traces, %d deferred; want 4 and 1", r1.Summary.Traces, r1.Summary.Deferred)
+	}
+
+	// Run 2: the failing 400 arrives, the half-written file is complete,
+	// and fr000004.xml is reused for a new trace.
+	copySample(t, seed+"fr000004.xml", filepath.Join(dir, "fr000006.xml"), time.Now())
+	os.WriteFile(filepath.Join(dir, "fr000005.xml"), half, 0o644)
+	copySample(t, "../../samples/config-error/fr000001.xml", filepath.Join(dir, "fr000004.xml"), time.Now())
+
+	r2 := stateScan(t, stateFile, dir)
+	if r2.Summary.Traces != 3 || r2.Summary.Unchanged != 3 || r2.Summary.Deferred != 0 {
+		t.Fatalf("run 2: %+v; want 3 traces (400, completed file, reused name), 3 unchanged", r2.Summary)
+	}
+	found := false
+	for _, f := range r2.Findings {
+		if f.Rule != "via-persistent-auth" {
+			continue
+		}
+		for _, ex := range f.Examples {
+			if len(ex.Sequence) >= 3 && strings.HasSuffix(ex.Sequence[0].File, "fr000001.xml") {
+				found = true
+			}
+		}
+	}
+	if !found {
+		t.Errorf("run 2 did not rebuild the handshake sequence across runs: %+v", r2.Findings)
+	}
+
+	// Run 3: a copy cut half-way that never changes again is counted once
+	// it has settled (its mtime is old); nothing else is new.
+	cut, _ := os.ReadFile("../../samples/xff-invalid/fr000001.xml")
+	os.WriteFile(filepath.Join(dir, "fr000007.xml"), cut[:len(cut)*2/3], 0o644)
+	os.Chtimes(filepath.Join(dir, "fr000007.xml"), old, old)
+	r3 := stateScan(t, stateFile, dir)
+	if r3.Summary.Traces != 1 || r3.Summary.Unchanged != 6 {
+		t.Fatalf("run 3: %+v; want only the settled cut copy", r3.Summary)
+	}
+
+	// Every file version was counted in exactly one run.
+	seen := map[string]int{}
+	for _, d := range []scanDoc{r1, r2, r3} {
+		for _, row := range d.Traces {
+			seen[filepath.Base(row.File)]++
+		}
+	}
+	want := map[string]int{"fr000001.xml": 1, "fr000002.xml": 1, "fr000003.xml": 1, "fr000004.xml": 2, "fr000005.xml": 1, "fr000006.xml": 1, "fr000007.xml": 1}
+	for f, n := range want {
+		if seen[f] != n {
+			t.Errorf("%s counted %d times, want %d", f, seen[f], n)
+		}
+	}
+	// A fourth run with nothing new counts nothing.
+	if r4 := stateScan(t, stateFile, dir); r4.Summary.Traces != 0 {
+		t.Errorf("run 4 counted %d traces again", r4.Summary.Traces)
+	}
+}
+
+func TestStateCorruptStartsFresh(t *testing.T) {
+	stateFile := filepath.Join(t.TempDir(), "frebscan.state")
+	os.WriteFile(stateFile, []byte("{not json"), 0o644)
+	r := frebscan(t, "scan", "--format", "json", "--fail-on", "none", "--state", stateFile, "../../samples/healthy-direct")
+	if r.code != 0 || !strings.Contains(r.stderr, "corrupt") {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	b, _ := os.ReadFile(stateFile)
+	var v map[string]any
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Errorf("state not rewritten as valid JSON: %v", err)
+	}
+}

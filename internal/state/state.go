@@ -1,0 +1,315 @@
+// Package state remembers, between scheduled scans, which traces were
+// analysed and the recent steps of each client's requests, so every trace
+// is counted exactly once and a handshake split across two runs is still
+// recognised.
+package state
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/frebscan/frebscan/internal/diagnose"
+	"github.com/frebscan/frebscan/internal/freb"
+)
+
+// Version is the state file format; a file of another version is ignored
+// (with a warning) and the next run starts fresh.
+const Version = 1
+
+// headBytes is how much of a file's start is hashed into its identity:
+// IIS reuses names (fr000001.xml comes back after maxLogFiles), and the
+// root element with its activityId sits in the first kilobyte.
+const headBytes = 4096
+
+// Defaults for how long files and steps are remembered.
+const (
+	// Settle is how long an unfinished file may stay unchanged before it
+	// is taken as final (a copy that was cut, not a write in progress).
+	DefaultSettle = 2 * time.Minute
+	// DefaultWindow is how far back correlation steps are kept.
+	DefaultWindow  = time.Hour
+	maxStepsPerKey = 50
+	maxKeys        = 20000
+)
+
+// State is what a scheduled scan remembers.
+type State struct {
+	Version int             `json:"version"`
+	Updated time.Time       `json:"updated"`
+	Files   map[string]File `json:"files"`
+	Window  []Sequence      `json:"window"`
+
+	settle time.Duration
+	now    func() time.Time
+	// mu guards Files: the scan's walker asks Skip while its aggregator
+	// calls Defer and Record.
+	mu sync.Mutex
+}
+
+// File is the identity of one analysed (or deferred) file.
+type File struct {
+	Path       string    `json:"path"`
+	Size       int64     `json:"size"`
+	ModTime    time.Time `json:"modTime"`
+	Head       string    `json:"head"`
+	ActivityID string    `json:"activityId,omitempty"`
+	Analysed   time.Time `json:"analysed"`
+	// Pending marks a file seen unfinished and not counted yet.
+	Pending bool `json:"pending,omitempty"`
+}
+
+// Sequence is a stored correlation sequence.
+type Sequence struct {
+	Key                   string `json:"key"`
+	Client                string `json:"client"`
+	UserAgent             string `json:"userAgent"`
+	Path                  string `json:"path"`
+	Vendor                string `json:"vendor,omitempty"`
+	Family                string `json:"family,omitempty"`
+	IgnoresPersistentAuth bool   `json:"ignoresPersistentAuth,omitempty"`
+	Steps                 []Step `json:"steps"`
+}
+
+// Step stores every field of a diagnose.SequenceStep (reports hide some).
+type Step struct {
+	File           string    `json:"file"`
+	Time           time.Time `json:"time"`
+	Verb           string    `json:"verb"`
+	Status         string    `json:"status"`
+	Code           int       `json:"code"`
+	Sub            int       `json:"sub"`
+	Auth           string    `json:"auth"`
+	NTLMType       int       `json:"ntlmType,omitempty"`
+	HasAuth        bool      `json:"hasAuth,omitempty"`
+	PersistentAuth string    `json:"persistentAuth,omitempty"`
+	FEServer       string    `json:"feServer,omitempty"`
+	ErrorCode      uint32    `json:"errorCode,omitempty"`
+	Via            bool      `json:"via,omitempty"`
+}
+
+// New returns an empty state.
+func New() *State {
+	return &State{Version: Version, Files: map[string]File{}, Window: []Sequence{}, settle: DefaultSettle, now: time.Now}
+}
+
+// Load reads the state file. A missing file is a first run; a corrupt or
+// foreign one is reported in warning and replaced by a fresh state, never
+// a failure: a scheduled scan must keep running.
+func Load(path string) (s *State, warning string) {
+	s = New()
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return s, ""
+	}
+	if err != nil {
+		return s, fmt.Sprintf("state %s unreadable (%v): starting fresh", path, err)
+	}
+	var loaded State
+	if err := json.Unmarshal(b, &loaded); err != nil {
+		return s, fmt.Sprintf("state %s is corrupt (%v): starting fresh; traces already reported may be reported again", path, err)
+	}
+	if loaded.Version != Version {
+		return s, fmt.Sprintf("state %s has format version %d, this frebscan writes %d: starting fresh", path, loaded.Version, Version)
+	}
+	if loaded.Files != nil {
+		s.Files = loaded.Files
+	}
+	if loaded.Window != nil {
+		s.Window = loaded.Window
+	}
+	s.Updated = loaded.Updated
+	return s, ""
+}
+
+// Key normalises a path for the file table: absolute, cleaned, and
+// case-folded on Windows, whose file names are case-insensitive.
+func Key(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	if runtime.GOOS == "windows" {
+		return windowsKey(path)
+	}
+	return filepath.Clean(path)
+}
+
+// windowsKey normalises a Windows path without needing Windows: either
+// slash, repeated separators and letter case all name the same file
+// (C:\inetpub\logs\FailedReqLogFiles\W3SVC1\FR000001.XML).
+func windowsKey(p string) string {
+	p = strings.ReplaceAll(p, "/", `\`)
+	prefix := ""
+	if strings.HasPrefix(p, `\\`) {
+		prefix, p = `\\`, p[2:] // UNC: \\server\share
+	}
+	for strings.Contains(p, `\\`) {
+		p = strings.ReplaceAll(p, `\\`, `\`)
+	}
+	p = strings.TrimSuffix(p, `\`)
+	return strings.ToLower(prefix + p)
+}
+
+// identify reads what makes a file this file: size, modification time and
+// a hash of its first bytes.
+func identify(path string) (File, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return File{}, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return File{}, err
+	}
+	h := sha256.New()
+	if _, err := io.CopyN(h, f, headBytes); err != nil && !errors.Is(err, io.EOF) {
+		return File{}, err
+	}
+	return File{Path: path, Size: fi.Size(), ModTime: fi.ModTime().UTC(), Head: hex.EncodeToString(h.Sum(nil)[:16])}, nil
+}
+
+// Skip reports whether a file was already analysed and has not changed
+// since: same size, modification time and first bytes. A pending file is
+// skipped only while it may still be being written.
+func (s *State) Skip(path string, _ int64) bool {
+	s.mu.Lock()
+	prev, ok := s.Files[Key(path)]
+	s.mu.Unlock()
+	if !ok {
+		return false
+	}
+	cur, err := identify(path)
+	if err != nil || cur.Size != prev.Size || !cur.ModTime.Equal(prev.ModTime) || cur.Head != prev.Head {
+		return false
+	}
+	if prev.Pending {
+		return !s.settled(cur)
+	}
+	return true
+}
+
+func (s *State) settled(f File) bool { return s.now().Sub(f.ModTime) >= s.settle }
+
+// Defer decides whether a trace is held back for a later run: the file
+// ends mid-document and changed recently, so IIS is probably still writing
+// it. It is then recorded as pending and not counted now.
+func (s *State) Defer(path string, t *freb.Trace, readErr error) bool {
+	unfinished := (t != nil && t.Unfinished) || errors.Is(readErr, freb.ErrUnfinished)
+	if !unfinished {
+		return false
+	}
+	cur, err := identify(path)
+	if err != nil || s.settled(cur) {
+		return false
+	}
+	cur.Pending = true
+	cur.Analysed = s.now().UTC()
+	s.mu.Lock()
+	s.Files[Key(path)] = cur
+	s.mu.Unlock()
+	return true
+}
+
+// Record remembers an analysed file (trace may be nil for unreadable or
+// non-FREB files, which are remembered too so they are not re-reported).
+func (s *State) Record(path string, t *freb.Trace, _ error) {
+	cur, err := identify(path)
+	if err != nil {
+		return
+	}
+	if t != nil {
+		cur.ActivityID = t.ActivityID
+	}
+	cur.Analysed = s.now().UTC()
+	s.mu.Lock()
+	s.Files[Key(path)] = cur
+	s.mu.Unlock()
+}
+
+// Seed returns the stored correlation window for the next scan.
+func (s *State) Seed() []*diagnose.Sequence {
+	out := make([]*diagnose.Sequence, 0, len(s.Window))
+	for _, w := range s.Window {
+		seq := &diagnose.Sequence{Key: w.Key, Client: w.Client, UserAgent: w.UserAgent, Path: w.Path, Vendor: w.Vendor,
+			Family: w.Family, IgnoresPersistentAuth: w.IgnoresPersistentAuth}
+		for _, st := range w.Steps {
+			seq.Steps = append(seq.Steps, diagnose.SequenceStep{File: st.File, Time: st.Time, Verb: st.Verb, Status: st.Status,
+				Code: st.Code, Sub: st.Sub, Auth: st.Auth, NTLMType: st.NTLMType, HasAuth: st.HasAuth,
+				PersistentAuth: st.PersistentAuth, FEServer: st.FEServer, ErrorCode: st.ErrorCode, Via: st.Via})
+		}
+		out = append(out, seq)
+	}
+	return out
+}
+
+// SetWindow keeps the steps newer than window before the newest step seen,
+// bounded per sequence and in number of sequences.
+func (s *State) SetWindow(seqs []*diagnose.Sequence, window time.Duration) {
+	var newest time.Time
+	for _, seq := range seqs {
+		for _, st := range seq.Steps {
+			if st.Time.After(newest) {
+				newest = st.Time
+			}
+		}
+	}
+	cutoff := newest.Add(-window)
+	var out []Sequence
+	for _, seq := range seqs {
+		var steps []Step
+		for _, st := range seq.Steps {
+			if st.Time.Before(cutoff) {
+				continue
+			}
+			steps = append(steps, Step{File: st.File, Time: st.Time, Verb: st.Verb, Status: st.Status, Code: st.Code, Sub: st.Sub,
+				Auth: st.Auth, NTLMType: st.NTLMType, HasAuth: st.HasAuth, PersistentAuth: st.PersistentAuth,
+				FEServer: st.FEServer, ErrorCode: st.ErrorCode, Via: st.Via})
+		}
+		if len(steps) == 0 {
+			continue
+		}
+		if len(steps) > maxStepsPerKey {
+			steps = steps[len(steps)-maxStepsPerKey:]
+		}
+		out = append(out, Sequence{Key: seq.Key, Client: seq.Client, UserAgent: seq.UserAgent, Path: seq.Path, Vendor: seq.Vendor,
+			Family: seq.Family, IgnoresPersistentAuth: seq.IgnoresPersistentAuth, Steps: steps})
+	}
+	if len(out) > maxKeys {
+		out = out[len(out)-maxKeys:]
+	}
+	if out == nil {
+		out = []Sequence{}
+	}
+	s.Window = out
+}
+
+// Prune forgets files that no longer exist (IIS deletes the oldest traces
+// past maxLogFiles), so the state does not grow for months.
+func (s *State) Prune() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for k, f := range s.Files {
+		if _, err := os.Stat(f.Path); errors.Is(err, os.ErrNotExist) {
+			delete(s.Files, k)
+		}
+	}
+}
+
+// Marshal returns the state as JSON.
+func (s *State) Marshal() ([]byte, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.Version = Version
+	s.Updated = s.now().UTC()
+	return json.MarshalIndent(s, "", " ")
+}
