@@ -145,3 +145,30 @@ func TestStateCorruptStartsFresh(t *testing.T) {
 		t.Errorf("state not rewritten as valid JSON: %v", err)
 	}
 }
+
+// TestOutDirFailureKeepsTracesForNextRun: when the reports cannot be
+// written the run exits 2 and does not mark the traces as analysed, so the
+// next run reports them instead of losing them.
+func TestOutDirFailureKeepsTracesForNextRun(t *testing.T) {
+	tmp := t.TempDir()
+	stateFile := filepath.Join(tmp, "frebscan.state")
+	notADir := filepath.Join(tmp, "reports")
+	os.WriteFile(notADir, []byte("x"), 0o644)
+	r := frebscan(t, "scan", "--state", stateFile, "--out-dir", notADir, "../../samples/via-persistent-auth")
+	if r.code != 2 || !strings.Contains(r.stderr, "--out-dir") {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	if _, err := os.Stat(stateFile); err == nil {
+		t.Fatal("state saved although the reports were not written")
+	}
+	good := filepath.Join(tmp, "good")
+	r = frebscan(t, "scan", "--state", stateFile, "--out-dir", good, "../../samples/via-persistent-auth")
+	if r.code != 1 {
+		t.Fatalf("second run: exit %d %s", r.code, r.stderr)
+	}
+	for _, f := range []string{"latest.json", "index.html", "index.json"} {
+		if _, err := os.Stat(filepath.Join(good, f)); err != nil {
+			t.Errorf("%s missing: %v", f, err)
+		}
+	}
+}

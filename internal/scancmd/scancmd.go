@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/frebscan/frebscan/internal/archive"
 	"github.com/frebscan/frebscan/internal/diagnose"
 	"github.com/frebscan/frebscan/internal/diagnose/rules"
 	"github.com/frebscan/frebscan/internal/freb"
@@ -52,8 +53,12 @@ type Options struct {
 	Reader      string
 	// State is the --state file of scheduled scans; empty for one-off
 	// scans.
-	State   string
-	Version string
+	State string
+	// OutDir keeps incident reports (--out-dir) with retention.
+	OutDir   string
+	Keep     int
+	KeepDays int
+	Version  string
 	// Stdout and Stderr are the real terminal files, when they are, for
 	// colour, width and the progress bar.
 	Stdout, Stderr *os.File
@@ -91,6 +96,15 @@ func Run(ctx context.Context, stdout, stderr io.Writer, o Options) (int, error) 
 	if err != nil {
 		return ExitError, err
 	}
+	ro := report.ScanOptions{Style: report.Style{Width: 100}, Detail: detailFunc(so.Settings)}
+	if o.OutDir != "" {
+		// Reports first: if they cannot be written the state is not saved
+		// either, so the next run reports these traces again instead of
+		// losing them.
+		if err := updateArchive(o, r, ro); err != nil {
+			return ExitError, err
+		}
+	}
 	if st != nil {
 		// Saved even after an interruption: the files recorded are exactly
 		// the ones this (partial) report covers.
@@ -104,11 +118,9 @@ func Run(ctx context.Context, stdout, stderr io.Writer, o Options) (int, error) 
 			return ExitError, fmt.Errorf("save state: %w", err)
 		}
 	}
-	style := report.TerminalStyle(o.Stdout)
-	if o.Output != "" {
-		style = report.Style{Width: 100}
+	if o.Output == "" {
+		ro.Style = report.TerminalStyle(o.Stdout)
 	}
-	ro := report.ScanOptions{Style: style, Detail: detailFunc(so.Settings)}
 	if err := writeReport(stdout, o.Output, o.Format, r, ro); err != nil {
 		return ExitError, err
 	}
@@ -207,6 +219,9 @@ func (o Options) scanOptions(now time.Time) (scan.Options, *diagnose.Severity, e
 	if o.Workers < 0 {
 		return so, nil, errors.New("--workers must be 0 (one per CPU) or more")
 	}
+	if o.Keep < 0 || o.KeepDays < 0 {
+		return so, nil, errors.New("--keep and --keep-days must be 0 (no limit) or more")
+	}
 	return so, failOn, nil
 }
 
@@ -239,4 +254,18 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// updateArchive writes this run's incident reports into --out-dir.
+func updateArchive(o Options, r *scan.Result, ro report.ScanOptions) error {
+	formats := []string{"json"}
+	if contains(report.ScanFormats(), "html") {
+		formats = append(formats, "html")
+	}
+	_, _, err := archive.Update(archive.Options{Dir: o.OutDir, Formats: formats, Keep: o.Keep, KeepDays: o.KeepDays}, r,
+		func(format string, w io.Writer) error { return report.WriteScan(w, format, r, ro) })
+	if err != nil {
+		return fmt.Errorf("--out-dir %s: %w (previous reports are unchanged)", o.OutDir, err)
+	}
+	return nil
 }
