@@ -22,7 +22,7 @@ working, which makes the failure look client-specific.`,
 			"request header Via (inserted by the proxy) and the proxy fingerprint (X-ClientSide, X-Forwarded-For …)",
 			"an Exchange path, EWS above all (POST /ews/exchange.asmx)",
 			"a client known to ignore Persistent-Auth: false (Apple Mail: Mail/… ExchangeWebServices/…)",
-			"the request carried no Authorization (or only the first leg) and got 400 or 401",
+			"the request got 400 (without Authorization, or carrying its NTLM message after two 401s) or 401 without credentials",
 			"response header Persistent-Auth: false where a response is traced",
 			"across traces: a completed NTLM/Negotiate handshake followed by a request without credentials",
 		},
@@ -66,16 +66,22 @@ func viaPersistentAuthTrace(s *diagnose.Subject) *diagnose.Match {
 	}
 	persistFalse := s.Persist == auth.PersistFalse
 	noCreds := !s.HasAuth
+	ignoring := s.Client.IgnoresPersistentAuth
 	// An anonymous 401 is the normal first leg of every handshake; a
 	// request without credentials is a symptom when it got 400 (the EWS
 	// body was refused) or when the server had just said
 	// Persistent-Auth: false.
 	failed := s.Trace.StatusCode == 400 || s.Trace.StatusCode == 401 && persistFalse
-	ignoring := s.Client.IgnoresPersistentAuth
+	// A FREB rule on status 400 (as in the seed case) captures the last
+	// leg of the failing exchange: Apple Mail's POST carrying its NTLM
+	// message, refused with 400 after two 401s. With Via and a client
+	// known to mishandle non-persistent authentication that is the same
+	// failure, seen one trace later.
+	credsRefused := s.Trace.StatusCode == 400 && s.HasAuth && ignoring && s.IsEWS()
 	// Persistent-Auth: false alone is harmless for clients that
 	// re-authenticate (Outlook for Mac); it matters with a client that
 	// ignores it or with a request that then failed without credentials.
-	if !((ignoring && (persistFalse || failed && noCreds)) || (persistFalse && failed && noCreds)) {
+	if !((ignoring && (persistFalse || failed && noCreds)) || (persistFalse && failed && noCreds) || credsRefused) {
 		return nil
 	}
 	ev := append([]diagnose.Evidence{via}, s.ProxyEvidence()...)
@@ -96,6 +102,12 @@ func viaPersistentAuthTrace(s *diagnose.Subject) *diagnose.Match {
 	case failed && noCreds && ignoring && s.IsEWS():
 		m.Confidence = diagnose.ConfidenceMedium
 		m.Summary = s.Client.Family + " sent an EWS " + s.Trace.Verb + " without credentials through a proxy that adds Via"
+	case credsRefused:
+		m.Confidence = diagnose.ConfidenceMedium
+		if persistFalse {
+			m.Confidence = diagnose.ConfidenceHigh
+		}
+		m.Summary = s.Client.Family + "'s EWS " + s.Trace.Verb + " with " + diagnose.AuthLabel(s.Auth, s.HasAuth) + " got 400 through a proxy that adds Via: authentication on the connection is not persistent and this client does not cope"
 	case persistFalse && ignoring:
 		m.Confidence = diagnose.ConfidenceMedium
 		m.Summary = "Exchange told " + s.Client.Family + " Persistent-Auth: false because the request came through a proxy (Via); this client ignores it"
@@ -111,42 +123,46 @@ func viaPersistentAuthTrace(s *diagnose.Subject) *diagnose.Match {
 // request without Authorization that failed with 400, or with 401 after
 // Exchange had said Persistent-Auth: false. A bare anonymous 401 after a
 // handshake is not enough: well-behaved clients open new connections
-// anonymously all the time.
+// anonymously all the time. The seed case's wire pattern is the other
+// shape: POST 401 → POST 401 (NTLM type 1) → POST 400 carrying the NTLM
+// answer, from a client that ignores Persistent-Auth: false.
 func viaPersistentAuthSequence(seq *diagnose.Sequence) *diagnose.Match {
-	handshake := -1
+	handshake, challenged := false, false
 	for i, st := range seq.Steps {
 		if !st.Via {
 			continue
 		}
-		if st.HasAuth || st.PersistentAuth == "false" {
-			if handshake < 0 {
-				handshake = i
-			}
-			continue
-		}
-		if handshake < 0 {
-			continue
-		}
 		steps := seq.Steps[:i+1]
 		persistFalse := hasPersistFalse(steps)
-		if st.Code != 400 && !(st.Code == 401 && persistFalse) {
-			continue
+		switch {
+		case st.HasAuth && st.Code == 400 && challenged && (seq.IgnoresPersistentAuth || persistFalse):
+			return viaSequenceMatch(seq, steps, "the client's "+st.Verb+" carrying "+st.Auth+" got "+st.Status+
+				" after a 401 handshake through a proxy that adds Via", persistFalse)
+		case st.HasAuth || st.PersistentAuth == "false":
+			handshake = true
+		case handshake && (st.Code == 400 || st.Code == 401 && persistFalse):
+			return viaSequenceMatch(seq, steps, "after an authentication handshake through a proxy that adds Via, the client sent "+
+				st.Verb+" without credentials and got "+st.Status, persistFalse)
 		}
-		m := &diagnose.Match{
-			Confidence: diagnose.ConfidenceMedium,
-			Summary:    "after an authentication handshake through a proxy that adds Via, the client sent " + st.Verb + " without credentials and got " + st.Status,
-			Evidence: []diagnose.Evidence{
-				{Where: "sequence", Name: "client", Value: seq.Client},
-				{Where: "sequence", Name: "User-Agent", Value: seq.UserAgent},
-				{Where: "sequence", Name: "steps", Value: diagnose.FormatSteps(steps)},
-			},
-		}
-		if seq.IgnoresPersistentAuth || persistFalse {
-			m.Confidence = diagnose.ConfidenceHigh
-		}
-		return m
+		challenged = challenged || st.Code == 401
 	}
 	return nil
+}
+
+func viaSequenceMatch(seq *diagnose.Sequence, steps []diagnose.SequenceStep, summary string, persistFalse bool) *diagnose.Match {
+	m := &diagnose.Match{
+		Confidence: diagnose.ConfidenceMedium,
+		Summary:    summary,
+		Evidence: []diagnose.Evidence{
+			{Where: "sequence", Name: "client", Value: seq.Client},
+			{Where: "sequence", Name: "User-Agent", Value: seq.UserAgent},
+			{Where: "sequence", Name: "steps", Value: diagnose.FormatSteps(steps)},
+		},
+	}
+	if seq.IgnoresPersistentAuth || persistFalse {
+		m.Confidence = diagnose.ConfidenceHigh
+	}
+	return m
 }
 
 func hasPersistFalse(steps []diagnose.SequenceStep) bool {
