@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/frebscan/frebscan/internal/diagnose"
+	"github.com/frebscan/frebscan/internal/status"
 )
 
 func init() {
@@ -62,6 +63,15 @@ func expect100Continue(s *diagnose.Subject) *diagnose.Match {
 		if received > 0 && received < cl {
 			symptoms = append(symptoms, diagnose.Evidence{Where: "trace", Name: "body",
 				Value: fmt.Sprintf("Content-Length %d but only %d bytes received in all (headers included)", cl, received)})
+		}
+	}
+	// A failed body read is the body that never came: the proxy held it
+	// back waiting for a 100 Continue that it swallowed.
+	for _, e := range s.Trace.IOErrors {
+		if e.Name == "GENERAL_READ_ENTITY_END" {
+			symptoms = append(symptoms, diagnose.Evidence{Where: "event", Name: e.Name,
+				Value: "reading the request body failed: " + status.Code(e.ErrorCode).String()})
+			break
 		}
 	}
 	if s.Trace.TimeTakenMs >= 10_000 {
