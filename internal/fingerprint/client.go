@@ -48,6 +48,12 @@ var clientRules = []clientRule{
 	{"Outlook for Mac", KindMailClient, regexp.MustCompile(`(?i)Macintosh.*Microsoft Outlook ([\d.]+)`), false},
 	{"Apple Mail", KindMailClient, regexp.MustCompile(`(?i)ExchangeWebServices/.*\bMail/([\d.]+)`), true},
 	{"Apple Mail", KindMailClient, regexp.MustCompile(`(?i)\bMail/([\d.]+).*ExchangeWebServices/`), true},
+	// Calendar and Contacts on macOS talk EWS through the same
+	// ExchangeWebServices framework as Mail, so they share its handling
+	// of Persistent-Auth (inferred from the shared stack, not observed).
+	{"Apple Calendar", KindMailClient, regexp.MustCompile(`(?i)ExchangeWebServices/.*\b(?:CalendarAgent|iCal|Calendar)/([\d.]+)`), true},
+	{"Apple Contacts", KindMailClient, regexp.MustCompile(`(?i)ExchangeWebServices/.*\b(?:AddressBookSourceSync|ContactsAgent|Contacts|AddressBook)/([\d.]+)`), true},
+	{"Apple EWS client", KindMailClient, regexp.MustCompile(`(?i)(?:Mac[ _]OS[ _]X|macOS)/[\d.]+.*ExchangeWebServices/([\d.]+)`), true},
 	{"Outlook for iOS", KindMobile, regexp.MustCompile(`(?i)Outlook-iOS/([\w.]+)`), false},
 	{"Outlook for Android", KindMobile, regexp.MustCompile(`(?i)Outlook-Android/([\w.]+)`), false},
 	{"Outlook for Windows", KindMailClient, regexp.MustCompile(`(?i)Microsoft Outlook ([\d.]+)`), false},
@@ -111,7 +117,7 @@ var osRules = []struct {
 	name string
 	dots bool // version uses underscores that become dots
 }{
-	{regexp.MustCompile(`(?i)(?:Mac OS X|macOS)/([\d.]+)`), "macOS", false},
+	{regexp.MustCompile(`(?i)(?:Mac[ _]OS[ _]X|macOS)/([\d.]+)`), "macOS", false},
 	{regexp.MustCompile(`(?i)(?:iPhone|CPU) OS ([\d_]+)`), "iOS", true},
 	{regexp.MustCompile(`(?i)(?:^|[\s;(])iOS[ /]([\d.]+)`), "iOS", false},
 	{regexp.MustCompile(`(?i)Mac OS X ([\d_.]+)`), "macOS", true},
