@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/frebscan/frebscan/internal/archive"
+	"github.com/frebscan/frebscan/internal/atomicfile"
 	"github.com/frebscan/frebscan/internal/diagnose"
 	"github.com/frebscan/frebscan/internal/diagnose/rules"
 	"github.com/frebscan/frebscan/internal/freb"
@@ -112,7 +113,8 @@ func Run(ctx context.Context, stdout, stderr io.Writer, o Options) (int, error) 
 		st.Prune()
 		data, err := st.Marshal()
 		if err == nil {
-			err = writeAtomic(o.State, func(w io.Writer) error { _, err := w.Write(data); return err })
+			// 0600: the state names clients and user agents.
+			err = atomicfile.WriteFile(o.State, data, 0o600)
 		}
 		if err != nil {
 			return ExitError, fmt.Errorf("save state: %w", err)
