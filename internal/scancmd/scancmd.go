@@ -59,7 +59,10 @@ type Options struct {
 	OutDir   string
 	Keep     int
 	KeepDays int
-	Version  string
+	// LockTimeout is how long to wait for another run holding the state
+	// or out-dir lock (0: refuse at once).
+	LockTimeout time.Duration
+	Version     string
 	// Stdout and Stderr are the real terminal files, when they are, for
 	// colour, width and the progress bar.
 	Stdout, Stderr *os.File
@@ -84,6 +87,11 @@ func Run(ctx context.Context, stdout, stderr io.Writer, o Options) (int, error) 
 	default:
 		return ExitError, fmt.Errorf("unknown --progress %q (want auto or never)", o.Progress)
 	}
+	release, err := lockRun(ctx, o)
+	if err != nil {
+		return ExitError, err
+	}
+	defer release()
 	var st *state.State
 	if o.State != "" {
 		var warning string
@@ -220,6 +228,9 @@ func (o Options) scanOptions(now time.Time) (scan.Options, *diagnose.Severity, e
 	}
 	if o.Workers < 0 {
 		return so, nil, errors.New("--workers must be 0 (one per CPU) or more")
+	}
+	if o.LockTimeout < 0 {
+		return so, nil, errors.New("--lock-timeout must be 0 (do not wait) or more")
 	}
 	if o.Keep < 0 || o.KeepDays < 0 {
 		return so, nil, errors.New("--keep and --keep-days must be 0 (no limit) or more")
