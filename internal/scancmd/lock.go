@@ -25,6 +25,11 @@ func lockRun(ctx context.Context, o Options) (func(), error) {
 		}
 	}
 	if o.State != "" {
+		// The state's directory may not exist yet on a first scheduled
+		// run (C:\ProgramData\frebscan, /var/lib/frebscan).
+		if err := os.MkdirAll(filepath.Dir(o.State), 0o755); err != nil {
+			return nil, fmt.Errorf("--state %s: %w", o.State, err)
+		}
 		l, err := runlock.Acquire(ctx, o.State+".lock", o.LockTimeout)
 		if err != nil {
 			return nil, fmt.Errorf("--state: %w", err)
