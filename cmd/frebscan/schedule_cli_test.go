@@ -42,3 +42,14 @@ func TestScheduleCLI(t *testing.T) {
 		t.Errorf("service: %v\n%s", err, svc)
 	}
 }
+
+func TestSetupTracingCLI(t *testing.T) {
+	r := frebscan(t, "setup-tracing", "--site", "Default Web Site", "--path", "/EWS", "--status", "400-401")
+	if r.code != 0 || !strings.Contains(r.stdout, `set config "Default Web Site/EWS" -section:system.webServer/tracing/traceFailedRequests /+[path='*']`) ||
+		!strings.Contains(r.stdout, "Add-WebConfigurationProperty") || !strings.Contains(r.stdout, "/-[path='*']") {
+		t.Errorf("exit %d:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := frebscan(t, "setup-tracing", "--status", "4xx"); r.code != 2 || !strings.Contains(r.stderr, "--status") {
+		t.Errorf("bad status: exit %d %s", r.code, r.stderr)
+	}
+}
