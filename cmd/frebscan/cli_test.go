@@ -16,6 +16,9 @@ import (
 var binary string
 
 func TestMain(m *testing.M) {
+	if path := os.Getenv(holdLockEnv); path != "" {
+		holdLock(path) // lock_cli_test.go: this process is a run that crashes holding the lock
+	}
 	dir, err := os.MkdirTemp("", "frebscan-cli")
 	if err != nil {
 		panic(err)

@@ -6,6 +6,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/frebscan/frebscan/internal/alert"
+	"github.com/frebscan/frebscan/internal/notify"
 	"github.com/frebscan/frebscan/internal/scancmd"
 )
 
@@ -25,7 +27,9 @@ proxy distributions. With no PATH on Windows it scans
 
 Exit status: 0 no finding at or above --fail-on; 1 such findings; 2 usage or I/O
 error, or no file could be read at all (some unreadable files are listed in the
-report and do not change the exit status).`,
+report and do not change the exit status), or another run holds the --state /
+--out-dir lock, or --notify-cmd or the event log failed (reports and state are
+still written).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Inputs = args
 			opts.Version = version
@@ -68,6 +72,11 @@ report and do not change the exit status).`,
 	f.StringVar(&opts.OutDir, "out-dir", "", "keep incident reports in DIR: incident-<UTC time>.json/.html per run that finds something, latest.*, index.html")
 	f.IntVar(&opts.Keep, "keep", 0, "with --out-dir: keep at most N incident reports (0: no limit)")
 	f.IntVar(&opts.KeepDays, "keep-days", 0, "with --out-dir: delete incident reports older than D days (0: no limit)")
+	f.DurationVar(&opts.LockTimeout, "lock-timeout", 0, "with --state/--out-dir: wait this long (30s, 5m) for another run holding the lock; 0 exits 2 at once")
+	f.StringVar(&opts.NotifyCmd, "notify-cmd", "", "run CMD (sh -c / cmd /C) with a JSON summary on stdin when new findings at or above --fail-on appear")
+	f.DurationVar(&opts.NotifyTimeout, "notify-timeout", notify.DefaultTimeout, "stop --notify-cmd after this long")
+	f.DurationVar(&opts.NotifyRepeat, "notify-repeat", alert.DefaultRepeat, "with --state: a rule that alerted stays quiet this long (then reminds while it still fires)")
+	f.StringVar(&opts.EventLog, "event-log", "auto", "Windows Application event log on new findings: auto (on with --state on Windows), on, off")
 	f.StringVar(&opts.Reader, "reader", "auto", "XML reader: auto (fast, falling back to the reference reader for unusual files), fast, reference")
 	return cmd
 }

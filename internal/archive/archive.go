@@ -14,6 +14,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/frebscan/frebscan/internal/atomicfile"
 	"github.com/frebscan/frebscan/internal/diagnose"
 	"github.com/frebscan/frebscan/internal/scan"
 )
@@ -83,10 +84,10 @@ func Update(opts Options, r *scan.Result, write WriteFunc) (Entry, bool, error) 
 	e := Entry{Time: now.UTC(), Files: map[string]string{}, Traces: r.Summary.Matched, Partial: r.Partial, Findings: headlines(r)}
 	for _, format := range opts.Formats {
 		name := fmt.Sprintf("incident-%s.%s", stamp, format)
-		if err := writeAtomic(filepath.Join(opts.Dir, name), func(w io.Writer) error { return write(format, w) }); err != nil {
+		if err := atomicfile.Write(filepath.Join(opts.Dir, name), 0o644, func(w io.Writer) error { return write(format, w) }); err != nil {
 			return Entry{}, false, err
 		}
-		if err := writeAtomic(filepath.Join(opts.Dir, "latest."+format), func(w io.Writer) error { return write(format, w) }); err != nil {
+		if err := atomicfile.Write(filepath.Join(opts.Dir, "latest."+format), 0o644, func(w io.Writer) error { return write(format, w) }); err != nil {
 			return Entry{}, false, err
 		}
 		e.Files[format] = name
@@ -206,38 +207,8 @@ func saveIndex(dir string, idx *Index) error {
 	if err != nil {
 		return err
 	}
-	if err := writeAtomic(filepath.Join(dir, "index.json"), func(w io.Writer) error { _, err := w.Write(b); return err }); err != nil {
+	if err := atomicfile.WriteFile(filepath.Join(dir, "index.json"), b, 0o644); err != nil {
 		return err
 	}
-	return writeAtomic(filepath.Join(dir, "index.html"), func(w io.Writer) error { return indexHTML(w, idx) })
-}
-
-// writeAtomic writes through a temporary file in the same directory,
-// synced and renamed into place; on error the temporary file is removed.
-func writeAtomic(path string, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	done := false
-	defer func() {
-		if !done {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err := write(tmp); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	done = true
-	return nil
+	return atomicfile.Write(filepath.Join(dir, "index.html"), 0o644, func(w io.Writer) error { return indexHTML(w, idx) })
 }

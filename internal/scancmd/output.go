@@ -1,11 +1,9 @@
 package scancmd
 
 import (
-	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
+	"github.com/frebscan/frebscan/internal/atomicfile"
 	"github.com/frebscan/frebscan/internal/report"
 	"github.com/frebscan/frebscan/internal/scan"
 )
@@ -17,36 +15,5 @@ func writeReport(stdout io.Writer, path, format string, r *scan.Result, opts rep
 	if path == "" || path == "-" {
 		return report.WriteScan(stdout, format, r, opts)
 	}
-	return writeAtomic(path, func(w io.Writer) error { return report.WriteScan(w, format, r, opts) })
-}
-
-// writeAtomic writes through a temporary file in the target's directory,
-// synced and renamed into place.
-func writeAtomic(path string, write func(io.Writer) error) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("write report %s: %w", path, err)
-	}
-	ok := false
-	defer func() {
-		if !ok {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err := write(tmp); err != nil {
-		return fmt.Errorf("write report %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("write report %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write report %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write report %s: %w", path, err)
-	}
-	ok = true
-	return nil
+	return atomicfile.Write(path, 0o644, func(w io.Writer) error { return report.WriteScan(w, format, r, opts) })
 }

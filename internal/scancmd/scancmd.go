@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/frebscan/frebscan/internal/archive"
+	"github.com/frebscan/frebscan/internal/atomicfile"
 	"github.com/frebscan/frebscan/internal/diagnose"
 	"github.com/frebscan/frebscan/internal/diagnose/rules"
 	"github.com/frebscan/frebscan/internal/freb"
@@ -58,6 +59,16 @@ type Options struct {
 	OutDir   string
 	Keep     int
 	KeepDays int
+	// LockTimeout is how long to wait for another run holding the state
+	// or out-dir lock (0: refuse at once).
+	LockTimeout time.Duration
+	// NotifyCmd runs when new findings at or above FailOn appear, with
+	// the alert summary on stdin; see package alert for "new".
+	NotifyCmd     string
+	NotifyTimeout time.Duration
+	NotifyRepeat  time.Duration
+	// EventLog is auto, on or off (Windows Application log).
+	EventLog string
 	Version  string
 	// Stdout and Stderr are the real terminal files, when they are, for
 	// colour, width and the progress bar.
@@ -83,6 +94,11 @@ func Run(ctx context.Context, stdout, stderr io.Writer, o Options) (int, error) 
 	default:
 		return ExitError, fmt.Errorf("unknown --progress %q (want auto or never)", o.Progress)
 	}
+	release, err := lockRun(ctx, o)
+	if err != nil {
+		return ExitError, err
+	}
+	defer release()
 	var st *state.State
 	if o.State != "" {
 		var warning string
@@ -97,14 +113,16 @@ func Run(ctx context.Context, stdout, stderr io.Writer, o Options) (int, error) 
 		return ExitError, err
 	}
 	ro := report.ScanOptions{Style: report.Style{Width: 100}, Detail: detailFunc(so.Settings)}
+	var reports map[string]string
 	if o.OutDir != "" {
 		// Reports first: if they cannot be written the state is not saved
 		// either, so the next run reports these traces again instead of
 		// losing them.
-		if err := updateArchive(o, r, ro); err != nil {
+		if reports, err = updateArchive(o, r, ro); err != nil {
 			return ExitError, err
 		}
 	}
+	alertFailed := o.raiseAlerts(ctx, stderr, r, st, failOn, reports)
 	if st != nil {
 		// Saved even after an interruption: the files recorded are exactly
 		// the ones this (partial) report covers.
@@ -112,7 +130,8 @@ func Run(ctx context.Context, stdout, stderr io.Writer, o Options) (int, error) 
 		st.Prune()
 		data, err := st.Marshal()
 		if err == nil {
-			err = writeAtomic(o.State, func(w io.Writer) error { _, err := w.Write(data); return err })
+			// 0600: the state names clients and user agents.
+			err = atomicfile.WriteFile(o.State, data, 0o600)
 		}
 		if err != nil {
 			return ExitError, fmt.Errorf("save state: %w", err)
@@ -133,6 +152,9 @@ func Run(ctx context.Context, stdout, stderr io.Writer, o Options) (int, error) 
 	}
 	if r.Summary.Files == 0 && r.Summary.Failed == 0 {
 		fmt.Fprintln(stderr, "frebscan: no FREB trace found under", strings.Join(so.Inputs, ", "))
+	}
+	if alertFailed {
+		return ExitError, nil
 	}
 	if failOn != nil {
 		if worst, any := r.MaxSeverity(); any && worst >= *failOn {
@@ -219,6 +241,17 @@ func (o Options) scanOptions(now time.Time) (scan.Options, *diagnose.Severity, e
 	if o.Workers < 0 {
 		return so, nil, errors.New("--workers must be 0 (one per CPU) or more")
 	}
+	switch o.EventLog {
+	case "", "auto", "on", "off":
+	default:
+		return so, nil, fmt.Errorf("unknown --event-log %q (want auto, on or off)", o.EventLog)
+	}
+	if o.NotifyTimeout < 0 || o.NotifyRepeat < 0 {
+		return so, nil, errors.New("--notify-timeout and --notify-repeat must be 0 or more")
+	}
+	if o.LockTimeout < 0 {
+		return so, nil, errors.New("--lock-timeout must be 0 (do not wait) or more")
+	}
 	if o.Keep < 0 || o.KeepDays < 0 {
 		return so, nil, errors.New("--keep and --keep-days must be 0 (no limit) or more")
 	}
@@ -256,16 +289,17 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// updateArchive writes this run's incident reports into --out-dir.
-func updateArchive(o Options, r *scan.Result, ro report.ScanOptions) error {
+// updateArchive writes this run's incident reports into --out-dir and
+// returns their paths by format (none when the run found nothing).
+func updateArchive(o Options, r *scan.Result, ro report.ScanOptions) (map[string]string, error) {
 	formats := []string{"json"}
 	if contains(report.ScanFormats(), "html") {
 		formats = append(formats, "html")
 	}
-	_, _, err := archive.Update(archive.Options{Dir: o.OutDir, Formats: formats, Keep: o.Keep, KeepDays: o.KeepDays}, r,
+	e, _, err := archive.Update(archive.Options{Dir: o.OutDir, Formats: formats, Keep: o.Keep, KeepDays: o.KeepDays}, r,
 		func(format string, w io.Writer) error { return report.WriteScan(w, format, r, ro) })
 	if err != nil {
-		return fmt.Errorf("--out-dir %s: %w (previous reports are unchanged)", o.OutDir, err)
+		return nil, fmt.Errorf("--out-dir %s: %w (previous reports are unchanged)", o.OutDir, err)
 	}
-	return nil
+	return reportPaths(o.OutDir, e.Files), nil
 }

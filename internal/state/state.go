@@ -48,6 +48,10 @@ type State struct {
 	Updated time.Time       `json:"updated"`
 	Files   map[string]File `json:"files"`
 	Window  []Sequence      `json:"window"`
+	// Alerted is when each rule last raised an alert (--notify-cmd, event
+	// log), so an ongoing problem alerts once, not every run. Keyed by
+	// rule ID: about thirty rules, so it needs no pruning.
+	Alerted map[string]time.Time `json:"alerted,omitempty"`
 
 	settle time.Duration
 	now    func() time.Time
@@ -99,7 +103,7 @@ type Step struct {
 
 // New returns an empty state.
 func New() *State {
-	return &State{Version: Version, Files: map[string]File{}, Window: []Sequence{}, settle: DefaultSettle, now: time.Now}
+	return &State{Version: Version, Files: map[string]File{}, Window: []Sequence{}, Alerted: map[string]time.Time{}, settle: DefaultSettle, now: time.Now}
 }
 
 // Load reads the state file. A missing file is a first run; a corrupt or
@@ -126,6 +130,9 @@ func Load(path string) (s *State, warning string) {
 	}
 	if loaded.Window != nil {
 		s.Window = loaded.Window
+	}
+	if loaded.Alerted != nil {
+		s.Alerted = loaded.Alerted
 	}
 	s.Updated = loaded.Updated
 	return s, ""

@@ -1,0 +1,106 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/frebscan/frebscan/internal/schedule"
+)
+
+func init() { commands = append(commands, newScheduleCmd) }
+
+func newScheduleCmd() *cobra.Command {
+	var (
+		o     schedule.Options
+		out   schedule.Output
+		every string
+		cron  bool
+	)
+	target := schedule.Systemd
+	if runtime.GOOS == "windows" {
+		target = schedule.Windows
+	}
+	cmd := &cobra.Command{
+		Use:   "schedule --every 15m --out-dir DIR [PATH...]",
+		Short: "Print or install a Task Scheduler task, systemd timer or crontab line that runs scan",
+		Long: `Schedule writes what makes the system run frebscan scan every --every, with
+--state (only new traces each run), --out-dir (incident reports, retention) and
+a lock wait of half the interval:
+
+  Windows: a Task Scheduler task running as SYSTEM with highest privileges, never
+           two instances at once (schtasks /Create /XML); --output FILE writes it
+           in the UTF-16 schtasks needs, --install creates it (elevated).
+  Linux:   a systemd service + timer pair (hardened oneshot), or with --cron a
+           crontab line; --install writes the units to --unit-dir and enables
+           the timer.
+
+PATH defaults to %SystemDrive%\inetpub\logs\FailedReqLogFiles on Windows.
+See docs/SCHEDULED.md.`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			d, err := schedule.ParseEvery(every)
+			if err != nil {
+				return err
+			}
+			o.Every, o.Inputs = d, args
+			if cron {
+				o.Target = schedule.Cron
+			}
+			if o.Exe == "" {
+				if o.Exe, err = os.Executable(); err != nil {
+					return err
+				}
+			}
+			if o.Target == runtime.GOOS || (o.Target != schedule.Windows && runtime.GOOS != "windows") {
+				// Paths for this machine: made absolute, as a scheduler
+				// does not start in the current directory.
+				o.Exe = absPath(o.Exe)
+				o.OutDir = absPath(o.OutDir)
+				if o.State != "" {
+					o.State = absPath(o.State)
+				}
+				for i := range o.Inputs {
+					o.Inputs[i] = absPath(o.Inputs[i])
+				}
+			}
+			// schtasks exists only on Windows; systemctl wherever systemd is.
+			if o.Target != schedule.Windows || runtime.GOOS == "windows" {
+				out.Run = func(name string, args ...string) error {
+					c := exec.Command(name, args...)
+					c.Stdout, c.Stderr = cmd.ErrOrStderr(), cmd.ErrOrStderr()
+					return c.Run()
+				}
+			}
+			return schedule.Run(cmd.OutOrStdout(), cmd.ErrOrStderr(), o, out)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&every, "every", "15m", "interval between runs: 5m, 15m, 1h, 1d (whole minutes, 1m to 31d)")
+	f.StringVar(&o.OutDir, "out-dir", "", "directory for incident reports (required)")
+	f.StringVar(&o.State, "state", "", `state file (default C:\ProgramData\frebscan\frebscan.state, /var/lib/frebscan/frebscan.state)`)
+	f.StringVar(&o.Name, "name", "frebscan", "task name, or systemd unit name without .service/.timer")
+	f.StringVar(&o.Target, "target", target, "windows (Task Scheduler XML) or systemd; default: this system's")
+	f.BoolVar(&cron, "cron", false, "print a crontab line instead of systemd units")
+	f.DurationVar(&o.TimeLimit, "time-limit", time.Hour, "stop a run that takes longer than this")
+	f.StringVar(&o.Exe, "exe", "", "frebscan executable the scheduler runs (default: this one)")
+	f.StringVar(&o.FailOn, "fail-on", "", "passed to scan --fail-on (default: scan's, high)")
+	f.IntVar(&o.Keep, "keep", 0, "passed to scan --keep")
+	f.IntVar(&o.KeepDays, "keep-days", 0, "passed to scan --keep-days")
+	f.StringVar(&o.NotifyCmd, "notify-cmd", "", "passed to scan --notify-cmd")
+	f.BoolVar(&out.Install, "install", false, "create the task (schtasks, elevated) or write and enable the systemd units (root)")
+	f.StringVarP(&out.File, "output", "o", "", "write the task XML to FILE in UTF-16, as schtasks /XML expects")
+	f.StringVar(&out.UnitDir, "unit-dir", schedule.DefaultUnitDir, "with --install: where the systemd units go")
+	f.BoolVar(&out.NoEnable, "no-enable", false, "with --install: write the units but print the systemctl commands instead of running them")
+	return cmd
+}
+
+func absPath(p string) string {
+	if abs, err := filepath.Abs(p); err == nil {
+		return abs
+	}
+	return p
+}

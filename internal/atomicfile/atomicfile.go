@@ -1,0 +1,80 @@
+// Package atomicfile replaces a file in one step: readers (a browser on
+// latest.html, the next scheduled run reading its state) see either the
+// old content or the new, never half a file, and a failed write leaves
+// the old file as it was.
+package atomicfile
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// Write creates or replaces path with what write produces. The data goes
+// to a temporary file in the same directory (a rename is only atomic
+// within one file system), is synced to disk so a crash after the rename
+// cannot leave an empty file, and is then renamed over path. On any error
+// the temporary file is removed and path is untouched. perm is the mode of
+// the new file (before the umask, as for os.OpenFile).
+func Write(path string, perm os.FileMode, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	done := false
+	defer func() {
+		if !done {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	// CreateTemp makes 0600 files; reports are meant to be read by others.
+	if err := tmp.Chmod(perm &^ umask()); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := write(tmp); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := renameRetry(tmp.Name(), path, os.Rename, retryable, renameAttempts, 50*time.Millisecond); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	done = true
+	return nil
+}
+
+// WriteFile is Write for data already in memory.
+func WriteFile(path string, data []byte, perm os.FileMode) error {
+	return Write(path, perm, func(w io.Writer) error { _, err := w.Write(data); return err })
+}
+
+// renameAttempts bounds the retries of a rename that another process
+// blocks (see retryable); about 1.5 s in all with the back-off below.
+const renameAttempts = 6
+
+// renameRetry renames, retrying while the error is one that goes away on
+// its own. On Windows os.Rename replaces an existing target
+// (MoveFileEx with MOVEFILE_REPLACE_EXISTING) but fails while another
+// process has the target open without delete sharing: an antivirus scan
+// or a backup agent holding latest.json for a moment is routine on
+// Exchange servers and must not fail a scheduled run.
+func renameRetry(from, to string, rename func(string, string) error, retry func(error) bool, attempts int, delay time.Duration) error {
+	var err error
+	for i := 0; i < attempts; i++ {
+		if err = rename(from, to); err == nil || !retry(err) {
+			return err
+		}
+		if i < attempts-1 {
+			time.Sleep(delay)
+			delay *= 2
+		}
+	}
+	return err
+}
