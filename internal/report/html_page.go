@@ -69,6 +69,8 @@ type htmlGroup struct {
 	// headers marked; nil when the trace could not be re-read.
 	Headers *htmlTrace
 	Open    htmlLink
+	// FixVendor is set when the fix is specific to the detected vendor.
+	FixVendor string
 }
 
 type htmlExample struct {
@@ -130,7 +132,7 @@ func buildPage(r *scan.Result, opts ScanOptions) *htmlPage {
 	engine := rules.Engine()
 	details := detailSet(r, opts)
 	for _, g := range r.Findings {
-		hg := htmlGroup{Group: g, ID: "f-" + g.Rule, Seen: seen(g.FirstSeen, g.LastSeen)}
+		hg := htmlGroup{Group: g, ID: "f-" + g.Rule, Seen: seen(g.FirstSeen, g.LastSeen), FixVendor: fixVendor(g, engine)}
 		if g.Severity == diagnose.Info {
 			hg.ID += "-info"
 		}
@@ -432,15 +434,32 @@ func detailSet(r *scan.Result, opts ScanOptions) map[string]*detailed {
 	if opts.Detail == nil {
 		return out
 	}
+	// The trace each finding links to first, then the other examples'
+	// failing traces, then short sequences in full (the 401 legs explain
+	// the 400).
 	var order []string
-	for _, g := range r.Findings {
-		if g.Severity == diagnose.Info {
-			continue
-		}
-		for _, f := range g.Examples {
-			order = append(order, f.Traces...)
+	nonInfo := func(each func(g scan.Group)) {
+		for _, g := range r.Findings {
+			if g.Severity > diagnose.Info {
+				each(g)
+			}
 		}
 	}
+	nonInfo(func(g scan.Group) { order = append(order, g.Example) })
+	nonInfo(func(g scan.Group) {
+		for _, f := range g.Examples {
+			if len(f.Traces) > 0 {
+				order = append(order, f.Traces[len(f.Traces)-1])
+			}
+		}
+	})
+	nonInfo(func(g scan.Group) {
+		for _, f := range g.Examples {
+			if len(f.Traces) <= 6 {
+				order = append(order, f.Traces...)
+			}
+		}
+	})
 	type ranked struct {
 		file string
 		sev  diagnose.Severity

@@ -65,7 +65,7 @@ func summarise(r *scan.Result, engine *diagnose.Engine) htmlSummary {
 			s.More = len(failures) - maxProblems
 			break
 		}
-		p := htmlProblem{ID: "f-" + g.Rule, Severity: g.Severity, Title: g.Title, Since: seen(g.FirstSeen, g.LastSeen), Fix: prose(g.Fix), Vendor: g.Vendor}
+		p := htmlProblem{ID: "f-" + g.Rule, Severity: g.Severity, Title: g.Title, Since: seen(g.FirstSeen, g.LastSeen), Fix: prose(g.Fix), Vendor: fixVendor(g, engine)}
 		if len(g.Examples) > 0 && g.Examples[0].Summary != "" {
 			p.What = sentence(g.Examples[0].Summary)
 		}
@@ -100,8 +100,10 @@ func whom(g scan.Group) string {
 	if len(g.URLs) > 0 {
 		fmt.Fprintf(&b, ", on %s", listKeys(g.URLs, 3, "URL"))
 	}
-	if len(g.Servers) > 0 {
-		fmt.Fprintf(&b, " (server %s)", listKeys(g.Servers, 3, "server"))
+	if len(g.Servers) == 1 {
+		fmt.Fprintf(&b, ", served by %s", g.Servers[0].Key)
+	} else if len(g.Servers) > 1 {
+		fmt.Fprintf(&b, ", served by %s", listKeys(g.Servers, 3, "server"))
 	}
 	return b.String() + "."
 }
@@ -219,4 +221,15 @@ func sentence(s string) string {
 		s += "."
 	}
 	return s
+}
+
+// fixVendor names the vendor the group's fix was written for, or "" when
+// the fix is the general one (the vendor is then no part of the fix).
+func fixVendor(g scan.Group, engine *diagnose.Engine) string {
+	if rule := engine.Rule(g.Rule); rule != nil && g.Vendor != "" {
+		if _, ok := rule.VendorFixes[g.Vendor]; ok {
+			return g.Vendor
+		}
+	}
+	return ""
 }
