@@ -262,6 +262,15 @@ func TestBrowserSamplesReport(t *testing.T) {
 			t.Errorf("the page scrolls sideways at %d px; too wide: %s", width, strings.Join(wide, "; "))
 		}
 		screenshot(t, ctx, fmt.Sprintf("samples-%d.png", width), true)
+		for name, sel := range map[string]string{"charts": ".charts", "finding": "#f-via-persistent-auth", "sequence": ".seqbox"} {
+			png, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS(sel)))
+			if err != nil {
+				t.Fatalf("screenshot %s: %v", sel, err)
+			}
+			if err := os.WriteFile(filepath.Join(screenshotDir(t), fmt.Sprintf("samples-%s-%d.png", name, width)), png, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 
 	// Expanding a trace shows the Request Summary; the tabs switch views.

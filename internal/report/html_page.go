@@ -67,8 +67,9 @@ type htmlGroup struct {
 	Examples    []htmlExample
 	// Headers are the example trace's header tables with the evidence
 	// headers marked; nil when the trace could not be re-read.
-	Headers *htmlTrace
-	Open    htmlLink
+	Headers     *htmlTrace
+	HeadersOpen bool
+	Open        htmlLink
 	// FixVendor is set when the fix is specific to the detected vendor.
 	FixVendor string
 }
@@ -145,7 +146,9 @@ func buildPage(r *scan.Result, opts ScanOptions) *htmlPage {
 		if g.Example != "" {
 			hg.Open = link(g.Example)
 			if d := details[g.Example]; d != nil && d.doc != nil {
-				hg.Headers = headerView(d.doc, evidenceMarks(g.Example, r))
+				marks := evidenceMarks(g.Example, r)
+				hg.Headers = headerView(d.doc, marks)
+				hg.HeadersOpen = len(marks) > 0
 			}
 		}
 		if g.Severity == diagnose.Info {

@@ -227,7 +227,8 @@ func sentence(s string) string {
 // the fix is the general one (the vendor is then no part of the fix).
 func fixVendor(g scan.Group, engine *diagnose.Engine) string {
 	if rule := engine.Rule(g.Rule); rule != nil && g.Vendor != "" {
-		if _, ok := rule.VendorFixes[g.Vendor]; ok {
+		// Vendor fixes usually start with the vendor's name already.
+		if fix, ok := rule.VendorFixes[g.Vendor]; ok && !strings.HasPrefix(fix, g.Vendor) {
 			return g.Vendor
 		}
 	}

@@ -31,8 +31,10 @@ type htmlTrace struct {
 	Hidden      int
 	Cut         int
 	Modules     []htmlBar
-	Steps       []htmlStepTime
-	Warnings    []string
+	// QuickModules ran but took under a millisecond.
+	QuickModules int
+	Steps        []htmlStepTime
+	Warnings     []string
 }
 
 type htmlHeader struct {
@@ -87,7 +89,7 @@ func traceView(d *scan.TraceDoc, marks map[string]bool) *htmlTrace {
 		v.Events = append(v.Events, he)
 	}
 	v.Hidden = hidden
-	v.Modules = moduleTimes(t)
+	v.Modules, v.QuickModules = moduleTimes(t)
 	for _, st := range t.SlowestSteps {
 		v.Steps = append(v.Steps, htmlStepTime{Event: st.Event, At: fmt.Sprintf("%.0f", st.ElapsedMs), Took: fmt.Sprintf("%.0f", st.DurationMs), Name: st.Name, Next: st.Next, Module: st.Module})
 	}
@@ -208,7 +210,8 @@ func errorRows(es *freb.ErrorStatus) []kv {
 // measured from NOTIFY_MODULE_START to the matching NOTIFY_MODULE_END and
 // summed over notifications. Modules nest (ASP.NET runs inside
 // ManagedPipelineHandler), so times are inclusive and need not add up.
-func moduleTimes(t *freb.Trace) []htmlBar {
+// quick counts the modules that took under a millisecond, left out.
+func moduleTimes(t *freb.Trace) (modules []htmlBar, quick int) {
 	type key struct{ module, notification string }
 	open := map[key][]time.Time{}
 	total := map[string]time.Duration{}
@@ -232,10 +235,15 @@ func moduleTimes(t *freb.Trace) []htmlBar {
 		}
 	}
 	if len(total) == 0 {
-		return nil
+		return nil, 0
 	}
 	cs := make([]scan.Count, 0, len(total))
+
 	for m, d := range total {
+		if d < time.Millisecond {
+			quick++
+			continue
+		}
 		cs = append(cs, scan.Count{Key: m, Count: int(d.Milliseconds())})
 	}
 	sort.Slice(cs, func(i, j int) bool {
@@ -252,5 +260,5 @@ func moduleTimes(t *freb.Trace) []htmlBar {
 		out[i].Value = fmt.Sprintf("%d ms", cs[i].Count)
 		out[i].Note = fmt.Sprintf("%d notification(s)", calls[cs[i].Key])
 	}
-	return out
+	return out, quick
 }
