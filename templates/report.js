@@ -31,7 +31,12 @@
   function openTrace(id) {
     var body = document.getElementById(id);
     if (!body || body.tagName !== 'TBODY') { return; }
-    if (body.hidden) { clearFilters(); }
+    if (body.hidden) {
+      // Filters stay as they are when the row matches them; otherwise
+      // they are cleared. Either way this row is drawn.
+      pinned.add(body);
+      if (!matches(body)) { clearFilters(); } else { apply(); }
+    }
     var btn = body.querySelector('button.open');
     if (btn) { toggle(btn, true); }
     body.scrollIntoView({block: 'start'});
@@ -78,6 +83,7 @@
       keyed.forEach(function (o) { frag.appendChild(o.body); });
       table.appendChild(frag);
       bodies = keyed.map(function (o) { return o.body; });
+      apply();
     });
   });
 
@@ -85,28 +91,42 @@
   var fstatus = document.getElementById('fstatus');
   var ffind = document.getElementById('ffind');
   var shown = document.getElementById('shown');
+  var showing = document.getElementById('showing');
+  var more = document.getElementById('more');
+  var all = document.getElementById('all');
+  // Only the first `limit` matching rows are drawn: a browser takes
+  // seconds to lay out ten thousand table rows, and none for hidden ones.
+  var page = parseInt(table.getAttribute('data-page'), 10) || 500;
+  var limit = page;
   var texts = null;
+  // pinned rows were opened from a link and stay drawn past the limit.
+  var pinned = new Set();
 
-  function apply() {
+  function matches(b) {
     if (!texts) {
       texts = new Map();
-      bodies.forEach(function (b) { texts.set(b, b.rows[0].textContent.toLowerCase()); });
+      bodies.forEach(function (x) { texts.set(x, x.rows[0].textContent.toLowerCase()); });
     }
-    var words = q.value.toLowerCase().split(/\s+/).filter(Boolean);
     var cls = fstatus.value;
-    var onlyFindings = ffind.checked;
+    if ((cls && b.getAttribute('data-c') !== cls) || (ffind.checked && !b.hasAttribute('data-f'))) { return false; }
+    var words = q.value.toLowerCase().split(/\s+/).filter(Boolean);
+    var text = texts.get(b);
+    for (var i = 0; i < words.length; i++) {
+      if (text.indexOf(words[i]) < 0) { return false; }
+    }
+    return true;
+  }
+
+  function apply() {
     var n = 0;
     bodies.forEach(function (b) {
-      var ok = (!cls || b.getAttribute('data-c') === cls) &&
-        (!onlyFindings || b.hasAttribute('data-f'));
-      if (ok) {
-        var text = texts.get(b);
-        for (var i = 0; i < words.length && ok; i++) { ok = text.indexOf(words[i]) >= 0; }
-      }
-      b.hidden = !ok;
+      var ok = matches(b);
       if (ok) { n++; }
+      b.hidden = !ok || (n > limit && !pinned.has(b));
     });
     shown.textContent = String(n);
+    if (showing) { showing.textContent = String(Math.min(n, limit)); }
+    if (more) { more.hidden = all.hidden = n <= limit; }
   }
 
   function clearFilters() {
@@ -116,9 +136,15 @@
     apply();
   }
 
+  if (more) {
+    more.addEventListener('click', function () { limit += page; apply(); });
+    all.addEventListener('click', function () { limit = bodies.length; apply(); });
+  }
+
   var timer = 0;
-  q.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(apply, 120); });
-  fstatus.addEventListener('change', apply);
-  ffind.addEventListener('change', apply);
+  function refilter() { limit = page; apply(); }
+  q.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(refilter, 120); });
+  fstatus.addEventListener('change', refilter);
+  ffind.addEventListener('change', refilter);
   if (location.hash.indexOf('#t-') === 0) { openTrace(location.hash.slice(1)); }
 })();

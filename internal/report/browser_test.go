@@ -367,6 +367,20 @@ func TestBrowserLargeReport(t *testing.T) {
 			t.Errorf("finding title %q not visible", g.Title)
 		}
 	}
+	drawn := eval[int](t, ctx, `document.querySelectorAll('#traces > tbody:not([hidden])').length`)
+	if drawn != pageRows {
+		t.Errorf("%d rows drawn at first, want %d", drawn, pageRows)
+	}
+	run(t, ctx, chromedp.Click(chromedp.CSS(`#more`)))
+	if drawn := eval[int](t, ctx, `document.querySelectorAll('#traces > tbody:not([hidden])').length`); drawn != 2*pageRows {
+		t.Errorf("%d rows drawn after 'show more', want %d", drawn, 2*pageRows)
+	}
+	// A link to a trace beyond the drawn rows still opens it.
+	last := fmt.Sprintf("t-%d", bigTraces-1)
+	run(t, ctx, chromedp.Evaluate[chromedp.Void](`(() => { const a = document.createElement('a'); a.href = '#`+last+`'; document.body.appendChild(a); a.click(); a.remove(); })()`))
+	if !eval[bool](t, ctx, `!document.getElementById('`+last+`').hidden`) {
+		t.Errorf("a link to %s did not draw its row", last)
+	}
 	filterMs := eval[float64](t, ctx, `(() => { const t0 = performance.now(); const s = document.getElementById('fstatus'); s.value = '5xx'; s.dispatchEvent(new Event('change')); return performance.now() - t0; })()`)
 	sortMs := eval[float64](t, ctx, `(() => { const t0 = performance.now(); document.querySelector('#traces thead th:nth-child(6) button').click(); return performance.now() - t0; })()`)
 	t.Logf("filtering 10,000 rows by status took %.0f ms, sorting by ms %.0f ms", filterMs, sortMs)

@@ -18,6 +18,11 @@ import (
 // requests.
 const maxDetailed = 100
 
+// pageRows is how many trace rows the page shows at first and per "show
+// more": laying out a table of 10,000 rows takes a browser seconds, hidden
+// rows cost next to nothing. Filters and sorting still cover every row.
+const pageRows = 500
+
 // Limits of the other lists, for the same reason.
 const (
 	maxSequences    = 12
@@ -45,6 +50,7 @@ type htmlPage struct {
 	Clients   []htmlBar
 	Agents    []htmlBar
 	Rows      []htmlRow
+	PageRows  int
 	Detailed  int
 	// DetailNote says which traces are shown in full when not all are.
 	DetailNote   string
@@ -99,6 +105,8 @@ type htmlSeq struct {
 }
 
 type htmlRow struct {
+	// Later rows start hidden (see pageRows).
+	Later                                         bool
 	ID, Time, TimeKey, Status, Class, StatusClass string
 	Verb, Path, Client, Agent, File, FileShort    string
 	Ms                                            int64
@@ -165,9 +173,11 @@ func buildPage(r *scan.Result, opts ScanOptions) *htmlPage {
 	p.TopURLs = bars(r.Tables.TopURLs, 10)
 	p.Clients = bars(r.Tables.TopClients, 10)
 	p.Agents = bars(r.Tables.TopUserAgents, 10)
+	p.PageRows = pageRows
 	p.Rows = make([]htmlRow, len(r.Traces))
 	for i, row := range r.Traces {
 		p.Rows[i] = traceRow(i, row)
+		p.Rows[i].Later = i >= pageRows
 		if d := details[row.File]; d != nil {
 			p.Detailed++
 			if d.err != nil {
