@@ -360,6 +360,7 @@ func TestBrowserLargeReport(t *testing.T) {
 	start := time.Now()
 	loadMs := loadReport(t, ctx, b.html, 1280, 900)
 	t.Logf("10,000-trace report, %.2f MB: Chromium load event after %.0f ms (navigate and wait: %d ms)", float64(len(b.html))/1e6, loadMs, time.Since(start).Milliseconds())
+	t.Logf("navigation timing (ms): %s", eval[string](t, ctx, `(() => { const n = performance.getEntriesByType('navigation')[0]; return 'parsed ' + Math.round(n.domInteractive) + ', DOMContentLoaded ' + Math.round(n.domContentLoadedEventEnd) + ', load ' + Math.round(n.loadEventEnd); })()`))
 	checkPage(t, ctx, w)
 	text := visibleText(t, ctx)
 	for _, g := range b.result.Findings {

@@ -146,6 +146,21 @@ func TestHTMLLargeScanIsBounded(t *testing.T) {
 	b := bigReport(t)
 	html := string(b.html)
 	t.Logf("%d traces: %d bytes of HTML (%.2f MB); built in %s, rendered in %s", len(b.result.Traces), len(b.html), float64(len(b.html))/1e6, b.build.Round(1e6), b.render.Round(1e6))
+	detailBytes := 0
+	for rest := html; ; {
+		i := strings.Index(rest, `<tr class="detail"`)
+		if i < 0 {
+			break
+		}
+		rest = rest[i:]
+		end := strings.Index(rest, `<tbody id="t-`)
+		if end < 0 {
+			end = strings.Index(rest, "</table>\n</div>")
+		}
+		detailBytes += end
+		rest = rest[end:]
+	}
+	t.Logf("of which %d bytes are the %d detailed traces", detailBytes, maxDetailed)
 	if len(b.html) >= 10_000_000 {
 		t.Errorf("report of %d traces is %d bytes, want < 10 MB", bigTraces, len(b.html))
 	}
