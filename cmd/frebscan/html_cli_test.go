@@ -10,7 +10,7 @@ import (
 // htmlMarkers are what every HTML report holds: the policy, the summary,
 // the findings and the trace table.
 var htmlMarkers = []string{"<!DOCTYPE html>", `http-equiv="Content-Security-Policy"`, "default-src &#39;none&#39;",
-	`id="summary"`, `id="findings"`, `<table id="traces">`, "Request Summary", "</html>"}
+	`id="summary"`, `id="findings"`, `<table id="traces"`, "Request Summary", "</html>"}
 
 func TestScanHTML(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "report.html")
@@ -66,7 +66,7 @@ func TestOutDirWritesHTML(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(data), "Persistent-Auth") || !strings.Contains(string(data), `<table id="traces">`) {
+	if !strings.Contains(string(data), "Persistent-Auth") || !strings.Contains(string(data), `<table id="traces"`) {
 		t.Error("latest.html is not the HTML incident report")
 	}
 	matches, _ := filepath.Glob(filepath.Join(dir, "incident-*.html"))
