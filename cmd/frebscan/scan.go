@@ -51,7 +51,7 @@ still written).`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&opts.Format, "format", "f", "text", "report format: text, json, ndjson, csv")
+	f.StringVarP(&opts.Format, "format", "f", "text", "report format: text, json, ndjson, csv, html (self-contained page; use with -o)")
 	f.StringVarP(&opts.Output, "output", "o", "", "write the report to FILE (atomically) instead of stdout")
 	f.IntVar(&opts.Workers, "workers", 0, "files read in parallel (default: number of CPUs)")
 	f.StringVar(&opts.Status, "status", "", "only traces with these statuses: 400,401.2,5xx,400-404")

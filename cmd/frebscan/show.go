@@ -38,7 +38,7 @@ file could not be read.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&opts.Format, "format", "f", "text", "output format: text, json")
+	f.StringVarP(&opts.Format, "format", "f", "text", "output format: text, json, html (one self-contained page)")
 	f.StringVar(&opts.Events, "events", "notable", "events to list: notable, all, none (json includes events only with all)")
 	f.BoolVar(&opts.NoRedact, "no-redact", false, "show Authorization tokens, cookie values and user names as recorded")
 	f.Int64Var(&opts.SlowMs, "slow", 10000, "time taken in ms above which slow-request fires")

@@ -61,6 +61,7 @@ func TestTraceLeavesOriginalAlone(t *testing.T) {
 			{Name: "GENERAL_REQUEST_HEADERS", Data: []freb.Field{{Name: "Headers", Value: "Authorization: NTLM " + type1 + "\r\nCookie: a=s3cr3t\r\n"}}},
 			{Name: "GENERAL_SET_REQUEST_HEADER", Data: []freb.Field{{Name: "HeaderName", Value: "Cookie"}, {Name: "HeaderValue", Value: "b=s3cr3t"}}},
 			{Name: "GENERAL_REQUEST_ENTITY", Data: []freb.Field{{Name: "Buffer", Value: "user=a&password=s3cr3t"}}},
+			{Name: "AspNetStart", Data: []freb.Field{{Name: "Data1", Value: "GET"}, {Name: "Data2", Value: "/a"}, {Name: "Data3", Value: "token=t0ps3cret"}}},
 		},
 	}
 	r := Trace(tr)

@@ -2,6 +2,7 @@ package redact
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/frebscan/frebscan/internal/freb"
 )
@@ -64,6 +65,12 @@ func Event(ev freb.Event) freb.Event {
 			f.Value = Header(headerName, f.Value)
 		case "RequestURL", "OldUrl", "NewUrl", "RedirectURL", "Input", "ExpandedInput":
 			f.Value = URL(f.Value)
+		case "Data3":
+			// ASP.NET's AspNetStart writes the query string alone in
+			// Data3, where tokens in the URL would otherwise survive.
+			if ev.Name == "AspNetStart" && f.Value != "" {
+				f.Value = strings.TrimPrefix(URL("?"+f.Value), "?")
+			}
 		case "Buffer":
 			if ev.Name == "GENERAL_REQUEST_ENTITY" && f.Value != "" {
 				f.Value = fmt.Sprintf("<request body, %d bytes, redacted>", len(f.Value))

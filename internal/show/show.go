@@ -6,6 +6,7 @@ package show
 import (
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/frebscan/frebscan/internal/diagnose"
@@ -18,7 +19,7 @@ import (
 // Options are the flags of `frebscan show`.
 type Options struct {
 	Files    []string
-	Format   string // text or json
+	Format   string // text, json or html
 	Events   string // notable, all or none
 	NoRedact bool
 	SlowMs   int64
@@ -30,16 +31,19 @@ type Options struct {
 // list should not hide the rest.
 func Run(w, errw io.Writer, opts Options) (ok bool, err error) {
 	switch opts.Format {
-	case "text", "json":
+	case "text", "json", "html":
 	default:
-		return false, fmt.Errorf("unknown --format %q (want text or json)", opts.Format)
+		return false, fmt.Errorf("unknown --format %q (want text, json or html)", opts.Format)
 	}
 	switch opts.Events {
 	case "notable", "all", "none":
 	default:
 		return false, fmt.Errorf("unknown --events %q (want notable, all or none)", opts.Events)
 	}
-	docs, seqFindings, ok := diagnoseFiles(errw, opts)
+	docs, traced, seqFindings, ok := diagnoseFiles(errw, opts)
+	if opts.Format == "html" {
+		return ok, writeHTML(w, docs, traced, opts)
+	}
 	if opts.Format == "json" {
 		if len(docs) == 0 {
 			return ok, nil
@@ -64,7 +68,7 @@ func Run(w, errw io.Writer, opts Options) (ok bool, err error) {
 // diagnoseFiles reads and diagnoses the files. Sequence findings are also
 // attached to the last trace of their sequence, so JSON readers see them
 // on the request that failed.
-func diagnoseFiles(errw io.Writer, opts Options) ([]*scan.TraceDoc, []diagnose.Finding, bool) {
+func diagnoseFiles(errw io.Writer, opts Options) ([]*scan.TraceDoc, []scan.Traced, []diagnose.Finding, bool) {
 	ok := true
 	engine := rules.Engine()
 	in := scan.InspectOptions{Read: freb.DefaultOptions(), Settings: diagnose.DefaultSettings(), Engine: engine}
@@ -75,6 +79,7 @@ func diagnoseFiles(errw io.Writer, opts Options) ([]*scan.TraceDoc, []diagnose.F
 	in.Read.KeepEvents = opts.Events != "none"
 	corr := diagnose.NewCorrelator()
 	var docs []*scan.TraceDoc
+	var traced []scan.Traced
 	byFile := map[string]*scan.TraceDoc{}
 	for _, path := range opts.Files {
 		d, s, err := scan.Inspect(path, in)
@@ -85,6 +90,13 @@ func diagnoseFiles(errw io.Writer, opts Options) ([]*scan.TraceDoc, []diagnose.F
 		}
 		corr.Add(s)
 		docs = append(docs, d)
+		var size int64
+		if fi, err := os.Stat(path); err == nil {
+			size = fi.Size()
+		}
+		// The trace's own findings, before sequence findings are added
+		// below: the HTML report correlates on its own.
+		traced = append(traced, scan.Traced{Subject: s, Findings: d.Findings[:len(d.Findings):len(d.Findings)], Size: size})
 		byFile[d.File] = d
 	}
 	var seqFindings []diagnose.Finding
@@ -97,5 +109,27 @@ func diagnoseFiles(errw io.Writer, opts Options) ([]*scan.TraceDoc, []diagnose.F
 		}
 	}
 	diagnose.Sort(seqFindings)
-	return docs, seqFindings, ok
+	return docs, traced, seqFindings, ok
+}
+
+// writeHTML writes the same self-contained page as scan --format html,
+// with the given traces in full (they are in memory already).
+func writeHTML(w io.Writer, docs []*scan.TraceDoc, traced []scan.Traced, opts Options) error {
+	if len(docs) == 0 {
+		return nil
+	}
+	settings := diagnose.DefaultSettings()
+	settings.NoRedact = opts.NoRedact
+	r := scan.Collect(traced, scan.Options{Inputs: opts.Files, Settings: settings, Tool: "frebscan show"})
+	byFile := make(map[string]*scan.TraceDoc, len(docs))
+	for _, d := range docs {
+		byFile[d.File] = d
+	}
+	detail := func(file string) (*scan.TraceDoc, error) {
+		if d := byFile[file]; d != nil {
+			return d, nil
+		}
+		return nil, fmt.Errorf("%s: not among the files shown", file)
+	}
+	return report.WriteScan(w, "html", r, report.ScanOptions{Detail: detail})
 }
