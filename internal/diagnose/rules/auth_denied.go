@@ -59,7 +59,7 @@ func authDenied(s *diagnose.Subject) *diagnose.Match {
 			break
 		}
 		m.Severity = sev(diagnose.High)
-		m.Summary = "logon failed: " + status.Describe(401, 1)
+		m.Summary = status.Describe(401, 1)
 		if code, ok := s.HasErrorCode(secLogonDenied); ok {
 			m.Summary = fmt.Sprintf("logon failed (%s)", status.Code(code).Name)
 		}
