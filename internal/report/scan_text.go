@@ -189,6 +189,18 @@ func problemsTable(b *strings.Builder, r *scan.Result, s Style) {
 		}
 		render(b, tw)
 	}
+	if len(r.NotFREB) > 0 {
+		tw := s.table(".xml files that are not FREB traces (skipped)")
+		tw.AppendHeader(table.Row{"File", "Why"})
+		tw.SetColumnConfigs([]table.ColumnConfig{
+			{Number: 1, WidthMax: s.valueWidth(10) / 2, WidthMaxEnforcer: text.WrapSoft},
+			{Number: 2, WidthMax: s.valueWidth(10) / 2, WidthMaxEnforcer: text.WrapSoft},
+		})
+		for _, u := range r.NotFREB {
+			tw.AppendRow(table.Row{u.File, u.Error})
+		}
+		render(b, tw)
+	}
 }
 
 func joinCounts(cs []scan.Count, n int) string {

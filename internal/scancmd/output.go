@@ -21,8 +21,13 @@ func writeReport(stdout io.Writer, path, format string, r *scan.Result, opts rep
 }
 
 // writeAtomic writes through a temporary file in the target's directory,
-// synced and renamed into place.
+// synced and renamed into place. A target that exists and is not a
+// regular file (/dev/null, /dev/stdout, a named pipe) is written directly:
+// renaming over it would replace the device instead of writing to it.
 func writeAtomic(path string, write func(io.Writer) error) error {
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() && !fi.IsDir() {
+		return writeDirect(path, write)
+	}
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
@@ -48,5 +53,20 @@ func writeAtomic(path string, write func(io.Writer) error) error {
 		return fmt.Errorf("write report %s: %w", path, err)
 	}
 	ok = true
+	return nil
+}
+
+func writeDirect(path string, write func(io.Writer) error) error {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return fmt.Errorf("write report %s: %w", path, err)
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return fmt.Errorf("write report %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write report %s: %w", path, err)
+	}
 	return nil
 }

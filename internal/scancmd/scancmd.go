@@ -58,7 +58,12 @@ type Options struct {
 	OutDir   string
 	Keep     int
 	KeepDays int
-	Version  string
+	// MaxFileSize, MaxEventSize and MaxHeaders are the limit flags
+	// (sizes as "64MB"); see scan.ParseLimits.
+	MaxFileSize  string
+	MaxEventSize string
+	MaxHeaders   int
+	Version      string
 	// Stdout and Stderr are the real terminal files, when they are, for
 	// colour, width and the progress bar.
 	Stdout, Stderr *os.File
@@ -96,7 +101,7 @@ func Run(ctx context.Context, stdout, stderr io.Writer, o Options) (int, error) 
 	if err != nil {
 		return ExitError, err
 	}
-	ro := report.ScanOptions{Style: report.Style{Width: 100}, Detail: detailFunc(so.Settings)}
+	ro := report.ScanOptions{Style: report.Style{Width: 100}, Detail: detailFunc(so.Settings, so.Limits)}
 	if o.OutDir != "" {
 		// Reports first: if they cannot be written the state is not saved
 		// either, so the next run reports these traces again instead of
@@ -153,6 +158,9 @@ func (o Options) scanOptions(now time.Time) (scan.Options, *diagnose.Severity, e
 		return so, nil, fmt.Errorf("--reader: %w", err)
 	}
 	so.Reader = reader
+	if so.Limits, err = scan.ParseLimits(o.MaxFileSize, o.MaxEventSize, o.MaxHeaders); err != nil {
+		return so, nil, err
+	}
 	if o.SlowMs > 0 {
 		so.Settings.SlowMs = o.SlowMs
 	}
@@ -238,11 +246,14 @@ func defaultInput() (string, error) {
 	return filepath.Join(drive+`\`, "inetpub", "logs", "FailedReqLogFiles"), nil
 }
 
-// detailFunc re-reads one trace in full for reports that expand traces.
-func detailFunc(settings diagnose.Settings) func(string) (*scan.TraceDoc, error) {
+// detailFunc re-reads one trace in full for reports that expand traces,
+// within the same limits as the scan.
+func detailFunc(settings diagnose.Settings, limits scan.Limits) func(string) (*scan.TraceDoc, error) {
 	engine := rules.Engine()
+	read := freb.DefaultOptions()
+	limits.Apply(&read)
 	return func(file string) (*scan.TraceDoc, error) {
-		d, _, err := scan.Inspect(file, scan.InspectOptions{Read: freb.DefaultOptions(), Settings: settings, Engine: engine})
+		d, _, err := scan.Inspect(file, scan.InspectOptions{Read: read, Settings: settings, Engine: engine})
 		return d, err
 	}
 }

@@ -23,6 +23,8 @@ type Options struct {
 	NoRedact bool
 	SlowMs   int64
 	Style    report.Style
+	// Limits bound what one file may cost (scan.ParseLimits).
+	Limits scan.Limits
 }
 
 // Run shows every file. Files that cannot be read are reported on errw and
@@ -73,6 +75,7 @@ func diagnoseFiles(errw io.Writer, opts Options) ([]*scan.TraceDoc, []diagnose.F
 		in.Settings.SlowMs = opts.SlowMs
 	}
 	in.Read.KeepEvents = opts.Events != "none"
+	opts.Limits.Apply(&in.Read)
 	corr := diagnose.NewCorrelator()
 	var docs []*scan.TraceDoc
 	byFile := map[string]*scan.TraceDoc{}
