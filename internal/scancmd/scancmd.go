@@ -28,6 +28,11 @@ const (
 	ExitOK       = 0
 	ExitFindings = 1
 	ExitError    = 2
+	// ExitInterrupted is the status of a scan stopped by Ctrl+C (SIGINT):
+	// the shell's 128+2, so a script tells "cut short" from "clean" and
+	// "findings". The report (marked partial) and the state cover exactly
+	// the files read until then.
+	ExitInterrupted = 130
 )
 
 // Options are the flags of `frebscan scan`.
@@ -131,6 +136,7 @@ func Run(ctx context.Context, stdout, stderr io.Writer, o Options) (int, error) 
 	}
 	if r.Partial {
 		fmt.Fprintln(stderr, "frebscan: interrupted: the report covers only the files read so far")
+		return ExitInterrupted, nil
 	}
 	if r.Summary.Traces == 0 && r.Summary.Failed > 0 {
 		fmt.Fprintf(stderr, "frebscan: none of the %d file(s) could be read (see the report's unreadable files)\n", r.Summary.Failed)
