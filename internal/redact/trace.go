@@ -2,16 +2,20 @@ package redact
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/frebscan/frebscan/internal/freb"
 )
 
 // Trace returns a copy of t with every secret hidden: header values, the
-// raw header blocks and set-header values inside events, tokens in URLs,
-// and request bodies (form posts carry passwords). t is not modified.
+// raw header blocks and set-header values inside events, tokens and user
+// names in URLs, the user names IIS recorded (root attributes and
+// authentication events), and request bodies (form posts carry
+// passwords). t is not modified.
 func Trace(t *freb.Trace) *freb.Trace {
 	c := *t
 	c.URL = URL(t.URL)
+	c.UserName, c.RemoteUserName, c.TokenUserName = User(t.UserName), User(t.RemoteUserName), User(t.TokenUserName)
 	c.RequestHeaders = List(t.RequestHeaders)
 	c.ResponseHeaders = List(t.ResponseHeaders)
 	c.RequestHeaderChanges = Changes(t.RequestHeaderChanges)
@@ -33,8 +37,11 @@ func Trace(t *freb.Trace) *freb.Trace {
 func attributes(as []freb.Attribute) []freb.Attribute {
 	out := make([]freb.Attribute, len(as))
 	for i, a := range as {
-		if a.Name == "url" {
+		switch a.Name {
+		case "url":
 			a.Value = URL(a.Value)
+		case "userName", "remoteUserName", "tokenUserName":
+			a.Value = User(a.Value)
 		}
 		out[i] = a
 	}
@@ -64,6 +71,10 @@ func Event(ev freb.Event) freb.Event {
 			f.Value = Header(headerName, f.Value)
 		case "RequestURL", "OldUrl", "NewUrl", "RedirectURL", "Input", "ExpandedInput":
 			f.Value = URL(f.Value)
+		case "UserName", "RemoteUserName", "AuthUserName":
+			f.Value = User(f.Value)
+		default:
+			f.Value = query(f.Value)
 		case "Buffer":
 			if ev.Name == "GENERAL_REQUEST_ENTITY" && f.Value != "" {
 				f.Value = fmt.Sprintf("<request body, %d bytes, redacted>", len(f.Value))
@@ -73,4 +84,14 @@ func Event(ev freb.Event) freb.Event {
 	}
 	ev.Data = data
 	return ev
+}
+
+// query redacts a field that holds a bare query string, such as Data3 of
+// the ASP.NET events ("Cmd=Sync&User=jdoe&DeviceId=…"); other values are
+// returned as they are.
+func query(v string) string {
+	if !strings.Contains(v, "=") || strings.ContainsAny(v, " \t\r\n") || strings.Contains(v, "?") {
+		return v
+	}
+	return strings.TrimPrefix(URL("?"+v), "?")
 }
