@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -58,5 +59,42 @@ func TestScanHostileDirectoryCLI(t *testing.T) {
 	}
 	if !good {
 		t.Error("the good trace is not reported")
+	}
+}
+
+// TestHostileTextIsNeutralised: escape sequences, C1 controls and bidi
+// overrides a trace carries (in the URL as raw UTF-8, in a header as
+// character references, in the file name) reach neither the text report
+// nor show as raw bytes a terminal would obey.
+func TestHostileTextIsNeutralised(t *testing.T) {
+	data, err := os.ReadFile("../../samples/healthy-direct/fr000001.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := strings.Replace(string(data), "User-Agent: ", "User-Agent: &#x9b;2J&#x9d;0;title&#x7; &#x202e;gnp.exe ", 1)
+	doc = strings.Replace(doc, `<failedRequest url="https://`, "<failedRequest url=\"https://\u009b31m\u202e", 1)
+	dir := t.TempDir()
+	name := filepath.Join(dir, "fr\u009b2J\u202e000001.xml")
+	if err := os.WriteFile(name, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"show", "--events", "all", name},
+		{"scan", "--fail-on", "none", "--progress", "never", dir},
+		{"scan", "--fail-on", "none", "--progress", "never", "--status", "200", filepath.Join(dir, "*.xml")},
+	} {
+		r := frebscan(t, args...)
+		if r.code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, r.code, r.stderr)
+		}
+		out := r.stdout + r.stderr
+		for _, bad := range []string{"\x1b", "\x07", "\u009b", "\u009d", "\u202e"} {
+			if strings.Contains(out, bad) {
+				t.Errorf("%v: output carries %q", args, bad)
+			}
+		}
+		if !strings.Contains(out, `\u009b`) {
+			t.Errorf("%v: the neutralised sequence is not shown", args)
+		}
 	}
 }

@@ -53,7 +53,7 @@ func writeScanText(w io.Writer, r *scan.Result, opts ScanOptions) error {
 	countTable(&b, "Proxies seen", "Vendor", r.Tables.Proxies, s, 0)
 	slowTable(&b, r.Tables.Slowest, s)
 	problemsTable(&b, r, s)
-	_, err := io.WriteString(w, b.String())
+	_, err := io.WriteString(w, Neutralise(b.String(), opts.Style.Color))
 	return err
 }
 

@@ -56,7 +56,7 @@ func Run(w, errw io.Writer, opts Options) (ok bool, err error) {
 	if len(seqFindings) > 0 {
 		var b strings.Builder
 		report.WriteFindingsText(&b, "Across traces (same client, user agent and URL)", seqFindings, opts.Style)
-		if _, err := io.WriteString(w, b.String()); err != nil {
+		if _, err := io.WriteString(w, report.Neutralise(b.String(), opts.Style.Color)); err != nil {
 			return ok, err
 		}
 	}
@@ -82,7 +82,7 @@ func diagnoseFiles(errw io.Writer, opts Options) ([]*scan.TraceDoc, []diagnose.F
 	for _, path := range opts.Files {
 		d, s, err := scan.Inspect(path, in)
 		if err != nil {
-			fmt.Fprintln(errw, "frebscan:", err)
+			fmt.Fprintln(errw, "frebscan:", report.Neutralise(err.Error(), false))
 			ok = false
 			continue
 		}
