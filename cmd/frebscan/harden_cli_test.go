@@ -98,3 +98,40 @@ func TestHostileTextIsNeutralised(t *testing.T) {
 		}
 	}
 }
+
+// TestLimitFlags: each limit flag, set low, cuts the samples with a warning
+// in the scan report and in show.
+func TestLimitFlags(t *testing.T) {
+	// A copy of a sample with a 400 KB response body in one event: events
+	// that fit the reader's 256 KiB buffer are always read.
+	data, err := os.ReadFile("../../samples/via-persistent-auth/fr000001.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	k := strings.LastIndex(string(data), "</Data>")
+	big := string(data[:k]) + strings.Repeat("body ", 80<<10) + string(data[k:])
+	if err := os.WriteFile(filepath.Join(dir, "fr000001.xml"), []byte(big), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		flag, value, want string
+	}{
+		{"--max-file-size", "20KB", "larger than the file size limit (20480 bytes)"},
+		{"--max-event-size", "300KB", "larger than MaxEventSize (307200 bytes)"},
+		{"--max-headers", "3", "more than the limit of 3; kept the first 3"},
+	} {
+		doc, _ := scanJSON(t, "--progress", "never", tc.flag, tc.value, dir)
+		b, _ := json.Marshal(doc["warnings"])
+		if !strings.Contains(string(b), tc.want) {
+			t.Errorf("scan %s %s: warnings %s lack %q", tc.flag, tc.value, b, tc.want)
+		}
+		r := frebscan(t, "show", tc.flag, tc.value, filepath.Join(dir, "fr000001.xml"))
+		if r.code != 0 || !strings.Contains(r.stdout, tc.want) {
+			t.Errorf("show %s %s: exit %d, no %q in the output", tc.flag, tc.value, r.code, tc.want)
+		}
+	}
+	if r := frebscan(t, "scan", "--max-file-size", "lots", "../../samples"); r.code != 2 || !strings.Contains(r.stderr, "--max-file-size") {
+		t.Errorf("bad size: exit %d, %q", r.code, r.stderr)
+	}
+}

@@ -91,6 +91,9 @@ func newGuard(r io.Reader, maxEvent int) *guard {
 	if maxEvent <= 0 {
 		maxEvent = DefaultMaxEventSize
 	}
+	// Like the fast reader, which reads any event that fits its first
+	// buffer whatever the limit, so both readers agree on small limits.
+	maxEvent = max(maxEvent, fastBufSize)
 	return &guard{r: r, maxEvent: int64(maxEvent)}
 }
 

@@ -18,9 +18,10 @@ type Options struct {
 	// Reader chooses the XML reader; the zero value is ReaderAuto.
 	Reader ReaderKind
 	// MaxEventSize bounds the bytes of one <Event> the fast reader holds
-	// (0 means DefaultMaxEventSize). A larger event is skipped with a
-	// warning, so memory stays bounded whatever the file holds. The
-	// reference reader has no such bound.
+	// (0 means DefaultMaxEventSize; events that fit the reader's 256 KiB
+	// buffer are always read). A larger event is skipped with a warning,
+	// so memory stays bounded whatever the file holds. The reference
+	// reader stops at such an event (see guard).
 	MaxEventSize int
 	// MaxFileSize, when positive, is how many bytes of a file are read:
 	// the rest is left unread and the trace is marked truncated with a
