@@ -29,14 +29,14 @@ func reasons(r *Result) map[string]string {
 // reason, and the scan finishes.
 func TestScanHostileDirectory(t *testing.T) {
 	if testing.Short() {
-		t.Skip("writes two 100 MB files")
+		t.Skip("writes two files of 100 MB (16 MB under -race)")
 	}
 	dir := t.TempDir()
-	files, err := gen.WriteHostile(dir, 100<<20)
+	files, err := gen.WriteHostile(dir, hostileBig)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := run(t, Options{Inputs: []string{dir}, Workers: 2})
+	r := run(t, Options{Inputs: []string{dir}, Workers: 2, Limits: Limits{MaxEventSize: 8 << 20}})
 	got := reasons(r)
 	for _, h := range files {
 		reason, ok := got[h.Name]
