@@ -40,8 +40,7 @@ func sampleSecrets(t *testing.T) map[string]string {
 			secrets[v] = kind
 		}
 	}
-	var credentials func(kind string, c auth.Credentials)
-	credentials = func(kind string, c auth.Credentials) {
+	credentials := func(kind string, c auth.Credentials) {
 		add(kind+" token", c.Token)
 		add(kind+" user", c.User)
 		if m := c.NTLM; m != nil && m.Type == 3 {

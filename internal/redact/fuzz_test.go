@@ -12,9 +12,19 @@ import (
 // hides; the fuzzer picks one by index so every branch gets inputs.
 var secretHeaders = []string{"Authorization", "Proxy-Authorization", "WWW-Authenticate", "Cookie", "Set-Cookie", "X-OWA-Canary", "x-ms-exchange-proxy-token"}
 
-// vocabulary is every word the redactor writes itself; a secret that
-// happens to contain "redacted" is not leaked by the placeholder.
-var vocabulary = regexp.MustCompile(`^[0-9 .,:<>]*$|redacted|message|bytes|token|Kerberos|SPNEGO|NTLM|user:password`)
+// vocabulary is the text the redactor writes itself, digits as 0: a
+// secret that happens to contain "<redacte" or "message, 4" is not leaked
+// by a placeholder.
+const vocabulary = "<redacted> <user, redacted> <request body, 0 bytes, redacted> NTLM <type 0 message, 0 bytes, redacted> " +
+	"NTLM type 0 message, 0 bytes Kerberos token, 0 bytes SPNEGO token, 0 bytes user:password, 0 bytes no token"
+
+var digits = regexp.MustCompile(`[0-9]`)
+
+// written reports whether w may come from the redactor's own words (or is
+// only digits and punctuation, as sizes and OIDs are).
+func written(w string) bool {
+	return strings.Contains(vocabulary, digits.ReplaceAllString(w, "0")) || strings.Trim(w, "0123456789 .,:<>") == ""
+}
 
 // secrets returns the parts of value that must not reach a report, and
 // the parts that are kept on purpose (schemes, cookie names, attributes),
@@ -90,7 +100,7 @@ func FuzzRedact(f *testing.F) {
 			for _, s := range secret {
 				for i := 0; i+8 <= len(s); i++ {
 					w := s[i : i+8]
-					if strings.Contains(rest, w) && !vocabulary.MatchString(w) {
+					if strings.Contains(rest, w) && !written(w) {
 						t.Fatalf("%s(%s, %q) leaks %q: %q", where, name, value, w, out)
 					}
 				}

@@ -73,12 +73,12 @@ func Event(ev freb.Event) freb.Event {
 			f.Value = URL(f.Value)
 		case "UserName", "RemoteUserName", "AuthUserName":
 			f.Value = User(f.Value)
-		default:
-			f.Value = query(f.Value)
 		case "Buffer":
 			if ev.Name == "GENERAL_REQUEST_ENTITY" && f.Value != "" {
 				f.Value = fmt.Sprintf("<request body, %d bytes, redacted>", len(f.Value))
 			}
+		default:
+			f.Value = query(f.Value)
 		}
 		data[i] = f
 	}
