@@ -3,9 +3,13 @@ GO          ?= go
 BIN         ?= bin/frebscan
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZTIME    ?= 20s
+# fuzz-campaign: 12 targets x 150s is about 30 minutes on one core, enough
+# for 10 million executions (most from the fast header and status targets).
+CAMPAIGN_FUZZTIME ?= 150s
+MIN_EXECS   ?= 10000000
 PKGS        := ./...
 
-.PHONY: all build test fmt-check vet staticcheck unit cross fuzz bench samples clean
+.PHONY: all build test fmt-check vet staticcheck unit cross fuzz fuzz-campaign bench samples clean
 
 all: build
 
@@ -33,13 +37,15 @@ cross:
 	GOOS=windows GOARCH=amd64 $(GO) build -o /dev/null ./...
 	GOOS=windows GOARCH=amd64 $(GO) vet ./...
 
-# Each fuzz target runs for FUZZTIME; go test accepts one -fuzz target per run.
+# Each fuzz target runs for FUZZTIME on one worker; inputs the fuzzer finds
+# interesting are copied into the package's testdata/fuzz (commit them).
 fuzz:
-	@set -e; for spec in $$($(GO) run ./internal/tools/fuzzlist); do \
-		pkg=$${spec%%:*}; name=$${spec##*:}; \
-		echo "== $$pkg $$name"; \
-		$(GO) test -run='^$$' -fuzz="^$$name$$" -fuzztime=$(FUZZTIME) $$pkg; \
-	done
+	$(GO) run ./internal/tools/fuzzrun -fuzztime=$(FUZZTIME) -parallel=1
+
+# Rounds over every target until MIN_EXECS executions in total; the
+# results are appended to docs/FUZZING.md.
+fuzz-campaign:
+	$(GO) run ./internal/tools/fuzzrun -campaign -fuzztime=$(CAMPAIGN_FUZZTIME) -min-execs=$(MIN_EXECS) -parallel=1
 
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem $(PKGS)

@@ -6,6 +6,8 @@ import (
 	"io"
 
 	"github.com/spf13/cobra"
+
+	"github.com/frebscan/frebscan/internal/report"
 )
 
 // Exit statuses. Schedulers show them as "last run result", so they are
@@ -60,7 +62,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if errors.As(err, &code) {
 		return int(code)
 	}
-	fmt.Fprintln(stderr, "frebscan:", err)
+	fmt.Fprintln(stderr, "frebscan:", report.Neutralise(err.Error(), false))
 	return exitError
 }
 

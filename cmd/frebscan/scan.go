@@ -77,6 +77,7 @@ still written).`,
 	f.DurationVar(&opts.NotifyTimeout, "notify-timeout", notify.DefaultTimeout, "stop --notify-cmd after this long")
 	f.DurationVar(&opts.NotifyRepeat, "notify-repeat", alert.DefaultRepeat, "with --state: a rule that alerted stays quiet this long (then reminds while it still fires)")
 	f.StringVar(&opts.EventLog, "event-log", "auto", "Windows Application event log on new findings: auto (on with --state on Windows), on, off")
+	registerLimitFlags(f, &opts.MaxFileSize, &opts.MaxEventSize, &opts.MaxHeaders)
 	f.StringVar(&opts.Reader, "reader", "auto", "XML reader: auto (fast, falling back to the reference reader for unusual files), fast, reference")
 	return cmd
 }

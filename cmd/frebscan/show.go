@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/frebscan/frebscan/internal/report"
+	"github.com/frebscan/frebscan/internal/scan"
 	"github.com/frebscan/frebscan/internal/show"
 )
 
@@ -13,6 +14,8 @@ func init() { commands = append(commands, newShowCmd) }
 
 func newShowCmd() *cobra.Command {
 	var opts show.Options
+	var fileSize, eventSize string
+	var maxHeaders int
 	cmd := &cobra.Command{
 		Use:   "show FILE...",
 		Short: "Show FREB traces: summary, headers, error status, timeline",
@@ -27,6 +30,11 @@ file could not be read.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Files = args
 			opts.Style = report.TerminalStyle(stdoutFile(cmd))
+			l, err := scan.ParseLimits(fileSize, eventSize, maxHeaders)
+			if err != nil {
+				return err
+			}
+			opts.Limits = l
 			ok, err := show.Run(cmd.OutOrStdout(), cmd.ErrOrStderr(), opts)
 			if err != nil {
 				return err
@@ -42,6 +50,7 @@ file could not be read.`,
 	f.StringVar(&opts.Events, "events", "notable", "events to list: notable, all, none (json includes events only with all)")
 	f.BoolVar(&opts.NoRedact, "no-redact", false, "show Authorization tokens, cookie values and user names as recorded")
 	f.Int64Var(&opts.SlowMs, "slow", 10000, "time taken in ms above which slow-request fires")
+	registerLimitFlags(f, &fileSize, &eventSize, &maxHeaders)
 	return cmd
 }
 

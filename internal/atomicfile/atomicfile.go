@@ -18,7 +18,14 @@ import (
 // cannot leave an empty file, and is then renamed over path. On any error
 // the temporary file is removed and path is untouched. perm is the mode of
 // the new file (before the umask, as for os.OpenFile).
+//
+// A target that exists and is not a regular file (/dev/null, /dev/stdout,
+// a named pipe) is written directly: renaming over it would replace the
+// device instead of writing to it (as root, -o /dev/full did).
 func Write(path string, perm os.FileMode, write func(io.Writer) error) error {
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() && !fi.IsDir() {
+		return writeDirect(path, write)
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
@@ -47,6 +54,21 @@ func Write(path string, perm os.FileMode, write func(io.Writer) error) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	done = true
+	return nil
+}
+
+func writeDirect(path string, write func(io.Writer) error) error {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
 	return nil
 }
 

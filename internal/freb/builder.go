@@ -75,6 +75,22 @@ func (b *builder) status(a Attribute) (int, int) {
 	return code, sub
 }
 
+// headerBlock parses the Headers field of ev, keeping at most MaxHeaders
+// headers so a block of millions of one-byte lines costs no more than a
+// real one downstream.
+func (b *builder) headerBlock(ev *Event, which string) headers.List {
+	h := headers.ParseBlock(ev.Get("Headers"))
+	limit := b.opts.MaxHeaders
+	if limit <= 0 {
+		limit = DefaultMaxHeaders
+	}
+	if len(h) > limit {
+		b.warn("the %s header block (event %d) has %d headers, more than the limit of %d; kept the first %d", which, ev.Index, len(h), limit, limit)
+		h = h[:limit:limit]
+	}
+	return h
+}
+
 func (b *builder) warn(format string, args ...any) {
 	b.t.Warnings = append(b.t.Warnings, fmt.Sprintf(format, args...))
 }
@@ -113,7 +129,7 @@ func (b *builder) derive(ev *Event) {
 			t.LocalPort = atoi(ev.Get("LocalPort"))
 		}
 	case "GENERAL_REQUEST_HEADERS":
-		h := headers.ParseBlock(ev.Get("Headers"))
+		h := b.headerBlock(ev, "request")
 		if t.RequestHeaders == nil {
 			t.RequestHeaders = h
 		}
@@ -121,7 +137,7 @@ func (b *builder) derive(ev *Event) {
 			p.Headers = h
 		}
 	case "GENERAL_RESPONSE_HEADERS":
-		t.ResponseHeaders = headers.ParseBlock(ev.Get("Headers"))
+		t.ResponseHeaders = b.headerBlock(ev, "response")
 		t.ResponseHeadersTraced = true
 	case "GENERAL_SET_REQUEST_HEADER", "FILTER_SET_REQ_HEADER":
 		t.RequestHeaderChanges = append(t.RequestHeaderChanges, change(ev))

@@ -116,7 +116,14 @@ func (s *fastSource) more() bool {
 		s.r = 0
 	}
 	if s.w == len(s.buf) {
-		nb := make([]byte, 2*len(s.buf))
+		// Grow to just past maxEvent, not beyond: callers compare what
+		// is buffered with maxEvent, and a doubling past it would let an
+		// event of up to twice the limit through.
+		size := 2 * len(s.buf)
+		if limit := s.maxEvent + 1; len(s.buf) < limit && size > limit {
+			size = limit
+		}
+		nb := make([]byte, size)
 		copy(nb, s.buf[:s.w])
 		s.buf = nb
 	}

@@ -18,10 +18,18 @@ type Options struct {
 	// Reader chooses the XML reader; the zero value is ReaderAuto.
 	Reader ReaderKind
 	// MaxEventSize bounds the bytes of one <Event> the fast reader holds
-	// (0 means DefaultMaxEventSize). A larger event is skipped with a
-	// warning, so memory stays bounded whatever the file holds. The
-	// reference reader has no such bound.
+	// (0 means DefaultMaxEventSize; events that fit the reader's 256 KiB
+	// buffer are always read). A larger event is skipped with a warning,
+	// so memory stays bounded whatever the file holds. The reference
+	// reader stops at such an event (see guard).
 	MaxEventSize int
+	// MaxFileSize, when positive, is how many bytes of a file are read:
+	// the rest is left unread and the trace is marked truncated with a
+	// warning. It bounds the time one file can take.
+	MaxFileSize int64
+	// MaxHeaders is how many headers of one header block are kept (0
+	// means DefaultMaxHeaders); the rest are dropped with a warning.
+	MaxHeaders int
 }
 
 // DefaultOptions keeps every event and the five slowest steps: what a
@@ -111,6 +119,9 @@ func readAuto(r io.Reader, name string, opts Options) (t *Trace, fellBack bool, 
 // reader gives up, the *Error wraps a *fallbackError, for readAuto to
 // start over.
 func readWith(r io.Reader, name string, opts Options, fast bool, rw *rewinder) (*Trace, error) {
+	if opts.MaxFileSize > 0 {
+		r = &capReader{r: r, left: opts.MaxFileSize}
+	}
 	in, err := newInput(r)
 	if err != nil {
 		return nil, &Error{File: name, Offset: 0, Err: err}
@@ -122,7 +133,7 @@ func readWith(r io.Reader, name string, opts Options, fast bool, rw *rewinder) (
 		defer fs.release()
 		src = fs
 	} else {
-		xs, err := newXMLQuerySource(in, b)
+		xs, err := newXMLQuerySource(newGuard(in, opts.MaxEventSize), b)
 		if err != nil {
 			return nil, &Error{File: name, Offset: -1, Err: err}
 		}
@@ -177,6 +188,14 @@ func (b *builder) giveUp(fb *fallbackError, rooted bool, rw *rewinder) *Error {
 // files and copies catch them half-written.
 func (b *builder) fail(err error, rooted bool, head []byte) *Error {
 	line := syntaxLine(err)
+	if msg := b.limitHit(err); msg != "" {
+		if !rooted {
+			return &Error{Line: line, Offset: -1, Err: &LimitError{Msg: msg + ", before the first complete <Event>"}}
+		}
+		b.t.Truncated = true
+		b.warn("%s; kept the %d events before it", msg, b.t.EventCount)
+		return nil
+	}
 	if errors.Is(err, ErrNotFREB) {
 		return &Error{Line: line, Offset: -1, Err: err}
 	}
@@ -197,4 +216,16 @@ func (b *builder) fail(err error, rooted bool, head []byte) *Error {
 	}
 	b.warn("XML error at line %d: %v; kept the %d events before it", line, err, b.t.EventCount)
 	return nil
+}
+
+// limitHit describes err when it is one of the limits of Options.
+func (b *builder) limitHit(err error) string {
+	var le *LimitError
+	switch {
+	case errors.Is(err, errFileCap):
+		return fmt.Sprintf("the file is larger than the file size limit (%d bytes); read only its start", b.opts.MaxFileSize)
+	case errors.As(err, &le):
+		return le.Msg
+	}
+	return ""
 }

@@ -39,20 +39,21 @@ type eventSource interface {
 // memory stays bounded by the largest event.
 type xmlquerySource struct {
 	sp       *xmlquery.StreamParser
+	guard    *guard
 	b        *builder
 	prefix   *prefixRecorder
 	isRooted bool
 }
 
-func newXMLQuerySource(r io.Reader, b *builder) (*xmlquerySource, error) {
-	pr := &prefixRecorder{r: r}
+func newXMLQuerySource(g *guard, b *builder) (*xmlquerySource, error) {
+	pr := &prefixRecorder{r: g}
 	sp, err := xmlquery.CreateStreamParserWithOptions(pr, xmlquery.ParserOptions{
 		Decoder: &xmlquery.DecoderOptions{Strict: true, CharsetReader: identityCharset},
 	}, "/"+rootElement+"/Event")
 	if err != nil {
 		return nil, err
 	}
-	return &xmlquerySource{sp: sp, b: b, prefix: pr}, nil
+	return &xmlquerySource{sp: sp, guard: g, b: b, prefix: pr}, nil
 }
 
 func (s *xmlquerySource) rooted() bool { return s.isRooted }
@@ -67,10 +68,14 @@ func (s *xmlquerySource) Next(ev *Event) error {
 		}
 		return err
 	}
+	s.guard.eventDone()
 	if !s.isRooted {
 		s.isRooted = true
 		if n.Parent != nil {
 			s.b.root(nodeAttrs(n.Parent))
+		}
+		if w := doctypeWarning(s.prefix.buf); w != "" {
+			s.b.warn("%s", w)
 		}
 	}
 	fillEvent(ev, n)

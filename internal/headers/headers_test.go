@@ -2,7 +2,6 @@ package headers
 
 import (
 	"reflect"
-	"strings"
 	"testing"
 )
 
@@ -62,17 +61,4 @@ func TestApply(t *testing.T) {
 	if NormalizeName(" AspFilterSessionId: ") != "AspFilterSessionId" {
 		t.Error("NormalizeName")
 	}
-}
-
-func FuzzParseBlock(f *testing.F) {
-	f.Add("Host: a\r\nVia: x\r\n")
-	f.Add(" folded\r\nX: y\r\n\tmore")
-	f.Add("\r\r\n\n:::")
-	f.Fuzz(func(t *testing.T, block string) {
-		for _, h := range ParseBlock(block) {
-			if strings.ContainsAny(h.Name, "\r\n") || strings.ContainsAny(h.Value, "\r\n") {
-				t.Fatalf("line break survived in %#v", h)
-			}
-		}
-	})
 }

@@ -139,6 +139,31 @@ var secretParams = map[string]bool{
 	"password": true, "pwd": true, "passwd": true, "secret": true, "client_secret": true,
 	"sig": true, "signature": true, "api_key": true, "apikey": true, "code": true,
 	"x-owa-canary": true, "canary": true,
+	// User names: ActiveSync puts the account in the query (User=jdoe).
+	"user": true, "username": true,
+}
+
+// builtinAccounts are the prefixes of Windows accounts that name no person
+// (anonymous IIS access, application pool identities); they say how a
+// request ran and are kept.
+var builtinAccounts = []string{`nt authority\`, `iis apppool\`, `nt service\`}
+
+// User hides an account name IIS recorded (userName, remoteUserName,
+// tokenUserName, the user names of authentication events): like the user
+// inside an NTLM token it is personal data, shown only with --no-redact.
+// Built-in accounts (NT AUTHORITY\IUSR, IIS APPPOOL\…) are kept, because
+// "anonymous" versus "authenticated" is part of a diagnosis.
+func User(name string) string {
+	if strings.TrimSpace(name) == "" {
+		return name
+	}
+	lower := strings.ToLower(strings.TrimSpace(name))
+	for _, p := range builtinAccounts {
+		if strings.HasPrefix(lower, p) {
+			return name
+		}
+	}
+	return "<user, redacted>"
 }
 
 // URL hides the values of query parameters that usually carry credentials

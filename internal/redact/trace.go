@@ -8,11 +8,14 @@ import (
 )
 
 // Trace returns a copy of t with every secret hidden: header values, the
-// raw header blocks and set-header values inside events, tokens in URLs,
-// and request bodies (form posts carry passwords). t is not modified.
+// raw header blocks and set-header values inside events, tokens and user
+// names in URLs, the user names IIS recorded (root attributes and
+// authentication events), and request bodies (form posts carry
+// passwords). t is not modified.
 func Trace(t *freb.Trace) *freb.Trace {
 	c := *t
 	c.URL = URL(t.URL)
+	c.UserName, c.RemoteUserName, c.TokenUserName = User(t.UserName), User(t.RemoteUserName), User(t.TokenUserName)
 	c.RequestHeaders = List(t.RequestHeaders)
 	c.ResponseHeaders = List(t.ResponseHeaders)
 	c.RequestHeaderChanges = Changes(t.RequestHeaderChanges)
@@ -34,8 +37,11 @@ func Trace(t *freb.Trace) *freb.Trace {
 func attributes(as []freb.Attribute) []freb.Attribute {
 	out := make([]freb.Attribute, len(as))
 	for i, a := range as {
-		if a.Name == "url" {
+		switch a.Name {
+		case "url":
 			a.Value = URL(a.Value)
+		case "userName", "remoteUserName", "tokenUserName":
+			a.Value = User(a.Value)
 		}
 		out[i] = a
 	}
@@ -71,13 +77,27 @@ func Event(ev freb.Event) freb.Event {
 			if ev.Name == "AspNetStart" && f.Value != "" {
 				f.Value = strings.TrimPrefix(URL("?"+f.Value), "?")
 			}
+		case "UserName", "RemoteUserName", "AuthUserName":
+			f.Value = User(f.Value)
 		case "Buffer":
 			if ev.Name == "GENERAL_REQUEST_ENTITY" && f.Value != "" {
 				f.Value = fmt.Sprintf("<request body, %d bytes, redacted>", len(f.Value))
 			}
+		default:
+			f.Value = query(f.Value)
 		}
 		data[i] = f
 	}
 	ev.Data = data
 	return ev
+}
+
+// query redacts a field that holds a bare query string, such as Data3 of
+// the ASP.NET events ("Cmd=Sync&User=jdoe&DeviceId=…"); other values are
+// returned as they are.
+func query(v string) string {
+	if !strings.Contains(v, "=") || strings.ContainsAny(v, " \t\r\n") || strings.Contains(v, "?") {
+		return v
+	}
+	return strings.TrimPrefix(URL("?"+v), "?")
 }

@@ -53,7 +53,7 @@ func writeScanText(w io.Writer, r *scan.Result, opts ScanOptions) error {
 	countTable(&b, "Proxies seen", "Vendor", r.Tables.Proxies, s, 0)
 	slowTable(&b, r.Tables.Slowest, s)
 	problemsTable(&b, r, s)
-	_, err := io.WriteString(w, b.String())
+	_, err := io.WriteString(w, Neutralise(b.String(), opts.Style.Color))
 	return err
 }
 
@@ -186,6 +186,18 @@ func problemsTable(b *strings.Builder, r *scan.Result, s Style) {
 		}
 		if r.Summary.WithWarnings > len(r.Warnings) {
 			tw.AppendFooter(table.Row{fmt.Sprintf("%d more", r.Summary.WithWarnings-len(r.Warnings)), ""})
+		}
+		render(b, tw)
+	}
+	if len(r.NotFREB) > 0 {
+		tw := s.table(".xml files that are not FREB traces (skipped)")
+		tw.AppendHeader(table.Row{"File", "Why"})
+		tw.SetColumnConfigs([]table.ColumnConfig{
+			{Number: 1, WidthMax: s.valueWidth(10) / 2, WidthMaxEnforcer: text.WrapSoft},
+			{Number: 2, WidthMax: s.valueWidth(10) / 2, WidthMaxEnforcer: text.WrapSoft},
+		})
+		for _, u := range r.NotFREB {
+			tw.AppendRow(table.Row{u.File, u.Error})
 		}
 		render(b, tw)
 	}

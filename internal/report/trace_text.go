@@ -51,7 +51,7 @@ func WriteTraceText(w io.Writer, d *scan.TraceDoc, opts TraceOptions) error {
 		fmt.Fprintf(&b, "%s %s\n", s.paint("warning:", text.FgYellow), warn)
 	}
 	b.WriteString("\n")
-	_, err := io.WriteString(w, b.String())
+	_, err := io.WriteString(w, Neutralise(b.String(), s.Color))
 	return err
 }
 

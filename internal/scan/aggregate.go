@@ -71,7 +71,7 @@ func newAggregator(opts Options, engine *diagnose.Engine) *aggregator {
 	return &aggregator{
 		opts: opts, engine: engine, started: time.Now(),
 		r: &Result{SchemaVersion: SchemaVersion, Tool: opts.Tool, Inputs: opts.Inputs,
-			Findings: []Group{}, Traces: []Row{}, Unreadable: []FileError{}, Warnings: []FileWarning{},
+			Findings: []Group{}, Traces: []Row{}, Unreadable: []FileError{}, Warnings: []FileWarning{}, NotFREB: []FileError{},
 			Summary: Summary{BySeverity: map[string]int{}}},
 		corr:     diagnose.NewCorrelator(),
 		selected: map[string]int{},
@@ -87,6 +87,9 @@ func (a *aggregator) add(o outcome) {
 	if o.err != nil {
 		if errors.Is(o.err, freb.ErrNotFREB) {
 			r.Summary.NotFREB++
+			if len(r.NotFREB) < maxWarningsListed {
+				r.NotFREB = append(r.NotFREB, FileError{File: o.path, Error: o.err.Error()})
+			}
 			return
 		}
 		r.Summary.Failed++
@@ -330,6 +333,7 @@ func (a *aggregator) finish() *Result {
 		return r.Traces[i].File < r.Traces[j].File
 	})
 	sort.Slice(r.Unreadable, func(i, j int) bool { return r.Unreadable[i].File < r.Unreadable[j].File })
+	sort.Slice(r.NotFREB, func(i, j int) bool { return r.NotFREB[i].File < r.NotFREB[j].File })
 	r.Summary.Servers, r.Summary.Sites = a.servers.top(0), a.sites.top(0)
 	r.Tables = Tables{
 		Statuses: a.statuses.top(0), TopURLs: a.urls.top(top), TopClients: a.clients.top(top),

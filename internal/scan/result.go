@@ -34,6 +34,11 @@ type Result struct {
 	Unreadable []FileError `json:"unreadable"`
 	// Warnings lists traces read with warnings (truncated, cleaned).
 	Warnings []FileWarning `json:"warnings"`
+	// NotFREB lists the .xml files that are not FREB traces (empty,
+	// binary, another XML document), with the reason, so a file that
+	// should have been a trace does not vanish silently. Files with other
+	// names are only counted.
+	NotFREB []FileError `json:"notFreb"`
 
 	// Correlation is every client sequence the scan built, for scheduled
 	// scans to carry into the next run; not part of reports.

@@ -3,6 +3,8 @@ package scan
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io/fs"
 	"os"
 	"runtime"
 	"sync"
@@ -42,6 +44,9 @@ type Options struct {
 	Reader freb.ReaderKind
 	// Skip, when set, says which files to leave out (already analysed).
 	Skip func(path string, size int64) bool
+	// Limits bound what one file may cost; a file past one is read in
+	// part (or not at all) with a warning or error in the result.
+	Limits Limits
 }
 
 // Progress reports how far a scan is.
@@ -123,6 +128,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}()
 
 	read := freb.Options{SlowSteps: 5, Reader: opts.Reader}
+	opts.Limits.Apply(&read)
 	var wg sync.WaitGroup
 	for i := 0; i < workers; i++ {
 		wg.Add(1)
@@ -174,6 +180,18 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 // read without keeping events, so memory per file stays small.
 func process(c candidate, read freb.Options, settings diagnose.Settings, engine *diagnose.Engine) outcome {
 	o := outcome{path: c.path, size: c.size}
+	// Only regular files are opened: opening a FIFO (or a symbolic link
+	// to one) would block the worker until some writer appears, and a
+	// device could be read forever.
+	fi, err := os.Stat(c.path)
+	if err != nil {
+		o.err = err
+		return o
+	}
+	if !fi.Mode().IsRegular() {
+		o.err = fmt.Errorf("%s: not a regular file (%s); skipped", c.path, describeMode(fi.Mode()))
+		return o
+	}
 	f, err := os.Open(c.path)
 	if err != nil {
 		o.err = err
@@ -192,4 +210,18 @@ func process(c candidate, read freb.Options, settings diagnose.Settings, engine 
 	o.subject = diagnose.NewSubject(t, settings)
 	o.findings = engine.Trace(o.subject)
 	return o
+}
+
+func describeMode(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return m.Type().String()
 }

@@ -29,6 +29,11 @@ const (
 	ExitOK       = 0
 	ExitFindings = 1
 	ExitError    = 2
+	// ExitInterrupted is the status of a scan stopped by Ctrl+C (SIGINT):
+	// the shell's 128+2, so a script tells "cut short" from "clean" and
+	// "findings". The report (marked partial) and the state cover exactly
+	// the files read until then.
+	ExitInterrupted = 130
 )
 
 // Options are the flags of `frebscan scan`.
@@ -69,7 +74,12 @@ type Options struct {
 	NotifyRepeat  time.Duration
 	// EventLog is auto, on or off (Windows Application log).
 	EventLog string
-	Version  string
+	// MaxFileSize, MaxEventSize and MaxHeaders are the limit flags
+	// (sizes as "64MB"); see scan.ParseLimits.
+	MaxFileSize  string
+	MaxEventSize string
+	MaxHeaders   int
+	Version      string
 	// Stdout and Stderr are the real terminal files, when they are, for
 	// colour, width and the progress bar.
 	Stdout, Stderr *os.File
@@ -112,7 +122,7 @@ func Run(ctx context.Context, stdout, stderr io.Writer, o Options) (int, error) 
 	if err != nil {
 		return ExitError, err
 	}
-	ro := report.ScanOptions{Style: report.Style{Width: 100}, Detail: detailFunc(so.Settings)}
+	ro := report.ScanOptions{Style: report.Style{Width: 100}, Detail: detailFunc(so.Settings, so.Limits)}
 	var reports map[string]string
 	if o.OutDir != "" {
 		// Reports first: if they cannot be written the state is not saved
@@ -145,6 +155,7 @@ func Run(ctx context.Context, stdout, stderr io.Writer, o Options) (int, error) 
 	}
 	if r.Partial {
 		fmt.Fprintln(stderr, "frebscan: interrupted: the report covers only the files read so far")
+		return ExitInterrupted, nil
 	}
 	if r.Summary.Traces == 0 && r.Summary.Failed > 0 {
 		fmt.Fprintf(stderr, "frebscan: none of the %d file(s) could be read (see the report's unreadable files)\n", r.Summary.Failed)
@@ -175,6 +186,9 @@ func (o Options) scanOptions(now time.Time) (scan.Options, *diagnose.Severity, e
 		return so, nil, fmt.Errorf("--reader: %w", err)
 	}
 	so.Reader = reader
+	if so.Limits, err = scan.ParseLimits(o.MaxFileSize, o.MaxEventSize, o.MaxHeaders); err != nil {
+		return so, nil, err
+	}
 	if o.SlowMs > 0 {
 		so.Settings.SlowMs = o.SlowMs
 	}
@@ -271,11 +285,14 @@ func defaultInput() (string, error) {
 	return filepath.Join(drive+`\`, "inetpub", "logs", "FailedReqLogFiles"), nil
 }
 
-// detailFunc re-reads one trace in full for reports that expand traces.
-func detailFunc(settings diagnose.Settings) func(string) (*scan.TraceDoc, error) {
+// detailFunc re-reads one trace in full for reports that expand traces,
+// within the same limits as the scan.
+func detailFunc(settings diagnose.Settings, limits scan.Limits) func(string) (*scan.TraceDoc, error) {
 	engine := rules.Engine()
+	read := freb.DefaultOptions()
+	limits.Apply(&read)
 	return func(file string) (*scan.TraceDoc, error) {
-		d, _, err := scan.Inspect(file, scan.InspectOptions{Read: freb.DefaultOptions(), Settings: settings, Engine: engine})
+		d, _, err := scan.Inspect(file, scan.InspectOptions{Read: read, Settings: settings, Engine: engine})
 		return d, err
 	}
 }

@@ -24,6 +24,8 @@ type Options struct {
 	NoRedact bool
 	SlowMs   int64
 	Style    report.Style
+	// Limits bound what one file may cost (scan.ParseLimits).
+	Limits scan.Limits
 }
 
 // Run shows every file. Files that cannot be read are reported on errw and
@@ -58,7 +60,7 @@ func Run(w, errw io.Writer, opts Options) (ok bool, err error) {
 	if len(seqFindings) > 0 {
 		var b strings.Builder
 		report.WriteFindingsText(&b, "Across traces (same client, user agent and URL)", seqFindings, opts.Style)
-		if _, err := io.WriteString(w, b.String()); err != nil {
+		if _, err := io.WriteString(w, report.Neutralise(b.String(), opts.Style.Color)); err != nil {
 			return ok, err
 		}
 	}
@@ -77,6 +79,7 @@ func diagnoseFiles(errw io.Writer, opts Options) ([]*scan.TraceDoc, []scan.Trace
 		in.Settings.SlowMs = opts.SlowMs
 	}
 	in.Read.KeepEvents = opts.Events != "none"
+	opts.Limits.Apply(&in.Read)
 	corr := diagnose.NewCorrelator()
 	var docs []*scan.TraceDoc
 	var traced []scan.Traced
@@ -84,7 +87,7 @@ func diagnoseFiles(errw io.Writer, opts Options) ([]*scan.TraceDoc, []scan.Trace
 	for _, path := range opts.Files {
 		d, s, err := scan.Inspect(path, in)
 		if err != nil {
-			fmt.Fprintln(errw, "frebscan:", err)
+			fmt.Fprintln(errw, "frebscan:", report.Neutralise(err.Error(), false))
 			ok = false
 			continue
 		}

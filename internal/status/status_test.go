@@ -1,6 +1,7 @@
 package status
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -149,8 +150,18 @@ func FuzzStatus(f *testing.F) {
 		if c.Text == "" || c.Facility == "" || len(c.Hex) != 10 {
 			t.Fatalf("Code(%#x) = %+v", v, c)
 		}
+		// The hex form a report prints reads back as the same code, as
+		// does the signed form .NET prints.
+		if back, ok := ParseCode(c.Hex); !ok || back != v {
+			t.Fatalf("ParseCode(%q) = %#x, %v", c.Hex, back, ok)
+		}
+		if back, ok := ParseCode(strconv.Itoa(int(int32(v)))); !ok || back != v {
+			t.Fatalf("signed %d reads back as %#x, %v", int32(v), back, ok)
+		}
 		if n, ok := ParseCode(s); ok {
-			_ = Code(n).String()
+			if str := Code(n).String(); !strings.HasPrefix(str, Code(n).Name) {
+				t.Fatalf("String() = %q", str)
+			}
 		}
 	})
 }
