@@ -88,7 +88,7 @@ func TestHTMLHostileValues(t *testing.T) {
 	}
 }
 
-func TestNeutralise(t *testing.T) {
+func TestHTMLNeutralise(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"plain ascii", "plain ascii"},
 		{"naïve – ü 日本", "naïve – ü 日本"},
