@@ -5,7 +5,7 @@ STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZTIME    ?= 20s
 PKGS        := ./...
 
-.PHONY: all build test fmt-check vet staticcheck unit cross fuzz bench samples clean
+.PHONY: all build test fmt-check vet staticcheck unit cross fuzz bench bench-go bench-peers samples clean
 
 all: build
 
@@ -41,8 +41,16 @@ fuzz:
 		$(GO) test -run='^$$' -fuzz="^$$name$$" -fuzztime=$(FUZZTIME) $$pkg; \
 	done
 
-bench:
+# make bench: the Go benchmarks, then frebscan against xmllint, Python
+# iterparse, xmlstarlet and cat on generated corpora (bench/run.sh; set
+# BENCH_SCALE=small for a quick check). docs/BENCHMARKS.md has the figures.
+bench: bench-go bench-peers
+
+bench-go:
 	$(GO) test -run='^$$' -bench=. -benchmem $(PKGS)
+
+bench-peers:
+	GO=$(GO) bench/run.sh
 
 samples:
 	$(GO) run ./cmd/frebgen samples -o samples
