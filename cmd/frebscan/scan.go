@@ -68,6 +68,7 @@ report and do not change the exit status).`,
 	f.StringVar(&opts.OutDir, "out-dir", "", "keep incident reports in DIR: incident-<UTC time>.json/.html per run that finds something, latest.*, index.html")
 	f.IntVar(&opts.Keep, "keep", 0, "with --out-dir: keep at most N incident reports (0: no limit)")
 	f.IntVar(&opts.KeepDays, "keep-days", 0, "with --out-dir: delete incident reports older than D days (0: no limit)")
+	f.StringVar(&opts.Where, "where", "", "only traces with an event matching this XPath, e.g. \"//Event[RenderingInfo/Opcode='AUTH_SUCCEEDED']\" (reads each trace a second time, slowly)")
 	f.StringVar(&opts.Reader, "reader", "auto", "XML reader: auto (fast, falling back to the reference reader for unusual files), fast, reference")
 	return cmd
 }

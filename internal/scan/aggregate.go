@@ -101,7 +101,7 @@ func (a *aggregator) add(o outcome) {
 	if when.IsZero() {
 		when = fileTime(o.path)
 	}
-	if !a.opts.Filter.traceMatch(t, s, when) {
+	if !a.opts.Filter.traceMatch(t, s, when) || (a.opts.Filter.Where != nil && !o.where) {
 		return
 	}
 	row := a.row(o, when)
