@@ -13,6 +13,7 @@ func init() { commands = append(commands, newScanCmd) }
 
 func newScanCmd() *cobra.Command {
 	var opts scancmd.Options
+	var prof profileFlags
 	cmd := &cobra.Command{
 		Use:   "scan [PATH...]",
 		Short: "Scan FREB directories and write an incident report",
@@ -36,7 +37,12 @@ report and do not change the exit status).`,
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 			defer stop()
+			endProfile, err := prof.start()
+			if err != nil {
+				return err
+			}
 			code, err := scancmd.Run(ctx, cmd.OutOrStdout(), cmd.ErrOrStderr(), opts)
+			endProfile()
 			if err != nil {
 				return err
 			}
@@ -70,5 +76,6 @@ report and do not change the exit status).`,
 	f.IntVar(&opts.KeepDays, "keep-days", 0, "with --out-dir: delete incident reports older than D days (0: no limit)")
 	f.StringVar(&opts.Where, "where", "", "only traces with an event matching this XPath, e.g. \"//Event[RenderingInfo/Opcode='AUTH_SUCCEEDED']\" (reads each trace a second time, slowly)")
 	f.StringVar(&opts.Reader, "reader", "auto", "XML reader: auto (fast, falling back to the reference reader for unusual files), fast, reference")
+	prof.register(cmd)
 	return cmd
 }
