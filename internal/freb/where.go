@@ -60,6 +60,7 @@ func (w *Where) Match(r io.Reader) bool {
 	if err != nil {
 		return false
 	}
+	defer in.release()
 	sp, err := xmlquery.CreateStreamParserWithOptions(in, xmlquery.ParserOptions{
 		Decoder: &xmlquery.DecoderOptions{Strict: true, CharsetReader: identityCharset},
 	}, "/"+rootElement+"/Event")
