@@ -176,7 +176,7 @@ run_peers() {
 			# times the file: run it only when that fits comfortably.
 			bytes=$(list_bytes "$lst")
 			avail=$(awk '/MemAvailable/ {printf "%d", $2 * 1024}' /proc/meminfo)
-			if [ "$corpus" = huge ] && [ "$((bytes * 16))" -gt "$avail" ]; then
+			if [ "$corpus" = huge ] && [ "$((bytes * 13))" -gt "$avail" ]; then
 				log "skipping xmlstarlet on the huge trace: it needs about 11x the file in memory"
 				echo "$corpus|xmlstarlet sel|1|$bytes|skipped (needs ~11x the file in RAM)||||" >>"$RESULTS"
 			else
