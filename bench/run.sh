@@ -124,43 +124,91 @@ list() {
 	fi
 }
 
-list_bytes() { xargs -0 -a "$1" stat -c %s | awk '{s += $1} END {print s + 0}'; }
+list_bytes() { xargs -0 -a "$1" stat -c %s | awk '{s += $1} END {printf "%.0f\n", s}'; }
 list_count() { tr -cd '\0' <"$1" | wc -c; }
 
 # --- measuring -----------------------------------------------------------
 
-# measure CORPUS TOOL LIST CMD...: runs CMD BENCH_RUNS times under
-# /usr/bin/time -v, stdout to /dev/null, and records the fastest wall time
-# (measured here in ns; time -v rounds to 10 ms), that run's CPU time
-# (user + system) and CPU%, and the largest "Maximum resident set size" of
-# all runs. Under load the CPU time is the steadier figure.
+# run_once CMD...: one run of CMD under /usr/bin/time -v, stdout to
+# /dev/null. Sets NS (wall time, measured here in ns: time -v rounds to
+# 10 ms), KB (peak RSS), CPU (%) and CPUS (user + system seconds); returns
+# CMD's exit status.
+run_once() {
+	local t0 t1 st=0 user sys
+	t0=$(date +%s%N)
+	/usr/bin/time -v -o "$TMP/time" "$@" >/dev/null 2>"$TMP/stderr" || st=$?
+	t1=$(date +%s%N)
+	[ "$st" -ne 0 ] && return "$st"
+	NS=$((t1 - t0))
+	KB=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$TMP/time")
+	user=$(awk -F': ' '/User time \(seconds\)/ {print $2}' "$TMP/time")
+	sys=$(awk -F': ' '/System time \(seconds\)/ {print $2}' "$TMP/time")
+	CPU=$(awk -v u="$user" -v s="$sys" -v ns="$NS" 'BEGIN {printf "%.0f", (u + s) * 1e9 / ns * 100}')
+	CPUS=$(awk -v u="$user" -v s="$sys" 'BEGIN {printf "%.2f", u + s}')
+}
+
+# Best figures per measurement key: the fastest wall time, that run's CPU
+# time and CPU%, and the largest RSS of all runs.
+declare -A BEST BCPU BCPUS BRSS
+
+keep() {
+	local k=$1
+	if [ -z "${BEST[$k]:-}" ] || [ "$NS" -lt "${BEST[$k]}" ]; then
+		BEST[$k]=$NS BCPU[$k]=$CPU BCPUS[$k]=$CPUS
+	fi
+	if [ -z "${BRSS[$k]:-}" ] || [ "$KB" -gt "${BRSS[$k]}" ]; then
+		BRSS[$k]=$KB
+	fi
+}
+
+# record KEY CORPUS TOOL LIST: one row of the results.
+record() {
+	local k=$1 corpus=$2 tool=$3 lst=$4
+	log "$(printf '%-7s %-16s %8.3f s %7d KB RSS %4s%% CPU' "$corpus" "$tool" "$(awk -v n="${BEST[$k]}" 'BEGIN {print n / 1e9}')" "${BRSS[$k]}" "${BCPU[$k]}")"
+	echo "$corpus|$tool|$(list_count "$lst")|$(list_bytes "$lst")|${BEST[$k]}|${BRSS[$k]}|${BCPU[$k]}|${BCPUS[$k]}" >>"$RESULTS"
+}
+
+failed() {
+	local corpus=$1 tool=$2 lst=$3 st=$4
+	log "$tool on $corpus failed (exit $st):"
+	tail -n 5 "$TMP/stderr" >&2
+	echo "$corpus|$tool|$(list_count "$lst")|$(list_bytes "$lst")|failed (exit $st)||||" >>"$RESULTS"
+}
+
+# measure CORPUS TOOL LIST CMD...: runs CMD BENCH_RUNS times and records
+# the best figures. Under load the CPU time is the steadier figure.
 measure() {
-	local corpus=$1 tool=$2 lst=$3
+	local corpus=$1 tool=$2 lst=$3 r st
 	shift 3
-	local best=0 best_cpu=0 best_cpus=0 rss=0 r t0 t1 ns kb user sys cpu st
 	for ((r = 1; r <= BENCH_RUNS; r++)); do
-		t0=$(date +%s%N)
 		st=0
-		/usr/bin/time -v -o "$TMP/time" "$@" >/dev/null 2>"$TMP/stderr" || st=$?
-		t1=$(date +%s%N)
+		run_once "$@" || st=$?
 		if [ "$st" -ne 0 ]; then
-			log "$tool on $corpus failed (exit $st):"
-			tail -n 5 "$TMP/stderr" >&2
-			echo "$corpus|$tool|$(list_count "$lst")|$(list_bytes "$lst")|failed (exit $st)||||" >>"$RESULTS"
+			failed "$corpus" "$tool" "$lst" "$st"
 			return
 		fi
-		ns=$((t1 - t0))
-		kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$TMP/time")
-		user=$(awk -F': ' '/User time \(seconds\)/ {print $2}' "$TMP/time")
-		sys=$(awk -F': ' '/System time \(seconds\)/ {print $2}' "$TMP/time")
-		cpu=$(awk -v u="$user" -v s="$sys" -v ns="$ns" 'BEGIN {printf "%.0f", (u + s) * 1e9 / ns * 100}')
-		[ "$kb" -gt "$rss" ] && rss=$kb
-		if [ "$best" -eq 0 ] || [ "$ns" -lt "$best" ]; then
-			best=$ns best_cpu=$cpu best_cpus=$(awk -v u="$user" -v s="$sys" 'BEGIN {printf "%.2f", u + s}')
-		fi
+		keep "$corpus|$tool"
 	done
-	log "$(printf '%-7s %-16s %8.3f s %7d KB RSS %4s%% CPU' "$corpus" "$tool" "$(awk -v n="$best" 'BEGIN {print n / 1e9}')" "$rss" "$best_cpu")"
-	echo "$corpus|$tool|$(list_count "$lst")|$(list_bytes "$lst")|$best|$rss|$best_cpu|$best_cpus" >>"$RESULTS"
+	record "$corpus|$tool" "$corpus" "$tool" "$lst"
+}
+
+# linearity: frebscan on the many corpus and on it doubled, alternately,
+# so that both see the same load from whatever else the machine runs.
+linearity() {
+	local r st
+	for ((r = 1; r <= BENCH_RUNS; r++)); do
+		for c in many doubled; do
+			st=0
+			run_once "$FREBSCAN" scan --format ndjson --progress never --fail-on none "$DATA/$c" || st=$?
+			if [ "$st" -ne 0 ]; then
+				failed "$c" "frebscan (paired)" "$TMP/$c.list" "$st"
+				return
+			fi
+			keep "lin|$c"
+		done
+	done
+	record "lin|many" "many" "frebscan (paired)" "$TMP/many.list"
+	record "lin|doubled" "doubled" "frebscan (paired)" "$TMP/doubled.list"
 }
 
 # run_peers CORPUS PATH LIST: every tool on one corpus.
@@ -175,7 +223,7 @@ run_peers() {
 			# xmlstarlet builds the whole document in memory, about 11
 			# times the file: run it only when that fits comfortably.
 			bytes=$(list_bytes "$lst")
-			avail=$(awk '/MemAvailable/ {printf "%d", $2 * 1024}' /proc/meminfo)
+			avail=$(awk '/MemAvailable/ {printf "%.0f", $2 * 1024}' /proc/meminfo)
 			if [ "$corpus" = huge ] && [ "$((bytes * 13))" -gt "$avail" ]; then
 				log "skipping xmlstarlet on the huge trace: it needs about 11x the file in memory"
 				echo "$corpus|xmlstarlet sel|1|$bytes|skipped (needs ~11x the file in RAM)||||" >>"$RESULTS"
@@ -241,8 +289,8 @@ report() {
 			speed("many", "xmllint --stream", 2); speed("huge", "xmllint --stream", 2)
 			speed("many", "python iterparse", 8); speed("huge", "python iterparse", 8)
 			memory("huge", "the huge trace"); memory("10k", "the " files["10k"] "-file directory")
-			a = t["many|frebscan"]; b = t["doubled|frebscan"]
-			if (num(a) && num(b)) printf "- doubling the many corpus: %.2f× the time (target ≤ 2.1×): %s; CPU time %.2f×\n", b / a, verdict(b / a <= 2.1), cpus["doubled|frebscan"] / cpus["many|frebscan"]
+			a = t["many|frebscan (paired)"]; b = t["doubled|frebscan (paired)"]
+			if (num(a) && num(b)) printf "- doubling the many corpus (runs alternated): %.2f× the time (target ≤ 2.1×): %s; CPU time %.2f×\n", b / a, verdict(b / a <= 2.1), cpus["doubled|frebscan (paired)"] / cpus["many|frebscan (paired)"]
 			c = cpu["many|frebscan"]
 			if (c != "") printf "- CPU on the many corpus: %s%% of %d00%% (target: every core busy, ≥ %d%%): %s\n", c, ncpu, ncpu * 75, verdict(c >= ncpu * 75)
 		}' "$RESULTS"
@@ -278,7 +326,7 @@ for c in many 10k huge; do xargs -0 -a "$TMP/$c.list" cat >/dev/null; done
 
 run_peers many "$DATA/many" "$TMP/many.list"
 run_peers huge "$DATA/huge.xml" "$TMP/huge.list"
-measure doubled frebscan "$TMP/doubled.list" "$FREBSCAN" scan --format ndjson --progress never --fail-on none "$DATA/doubled"
+linearity
 measure 10k frebscan "$TMP/10k.list" "$FREBSCAN" scan --format ndjson --progress never --fail-on none "$DATA/10k"
 
 if [ -n "${BENCH_OUT:-}" ]; then
