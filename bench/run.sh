@@ -244,7 +244,7 @@ run_peers() {
 report() {
 	local cpu_model
 	cpu_model=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
-	echo "### Measured $(date -u '+%Y-%m-%d %H:%M UTC'), BENCH_SCALE=$BENCH_SCALE, best of $BENCH_RUNS runs"
+	echo "### Measured $STARTED to $(date -u '+%H:%M UTC'), BENCH_SCALE=$BENCH_SCALE, best of $BENCH_RUNS runs"
 	echo
 	echo "- Machine: $(nproc) CPUs, ${cpu_model:-unknown CPU}, $(awk '/MemTotal/ {printf "%.0f GB", $2 / 1048576}' /proc/meminfo) RAM, $(uname -sr)"
 	echo "- Load average when the run started: $LOAD_BEFORE; when it ended: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -300,6 +300,7 @@ report() {
 
 ensure_peers
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+STARTED=$(date -u '+%Y-%m-%d %H:%M')
 DATA=$BENCH_DIR/$BENCH_SCALE
 BIN=$BENCH_DIR/bin
 FREBSCAN=$BIN/frebscan
