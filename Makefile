@@ -9,7 +9,7 @@ CAMPAIGN_FUZZTIME ?= 150s
 MIN_EXECS   ?= 10000000
 PKGS        := ./...
 
-.PHONY: all build test fmt-check vet staticcheck unit cross fuzz fuzz-campaign bench samples clean
+.PHONY: all build test fmt-check vet staticcheck unit cross fuzz fuzz-campaign bench bench-go bench-peers samples clean
 
 all: build
 
@@ -47,8 +47,16 @@ fuzz:
 fuzz-campaign:
 	$(GO) run ./internal/tools/fuzzrun -campaign -fuzztime=$(CAMPAIGN_FUZZTIME) -min-execs=$(MIN_EXECS) -parallel=1
 
-bench:
+# make bench: the Go benchmarks, then frebscan against xmllint, Python
+# iterparse, xmlstarlet and cat on generated corpora (bench/run.sh; set
+# BENCH_SCALE=small for a quick check). docs/BENCHMARKS.md has the figures.
+bench: bench-go bench-peers
+
+bench-go:
 	$(GO) test -run='^$$' -bench=. -benchmem $(PKGS)
+
+bench-peers:
+	GO=$(GO) bench/run.sh
 
 samples:
 	$(GO) run ./cmd/frebgen samples -o samples

@@ -15,6 +15,7 @@ func init() { commands = append(commands, newScanCmd) }
 
 func newScanCmd() *cobra.Command {
 	var opts scancmd.Options
+	var prof profileFlags
 	cmd := &cobra.Command{
 		Use:   "scan [PATH...]",
 		Short: "Scan FREB directories and write an incident report",
@@ -40,7 +41,12 @@ still written).`,
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 			defer stop()
+			endProfile, err := prof.start()
+			if err != nil {
+				return err
+			}
 			code, err := scancmd.Run(ctx, cmd.OutOrStdout(), cmd.ErrOrStderr(), opts)
+			endProfile()
 			if err != nil {
 				return err
 			}
@@ -78,6 +84,8 @@ still written).`,
 	f.DurationVar(&opts.NotifyRepeat, "notify-repeat", alert.DefaultRepeat, "with --state: a rule that alerted stays quiet this long (then reminds while it still fires)")
 	f.StringVar(&opts.EventLog, "event-log", "auto", "Windows Application event log on new findings: auto (on with --state on Windows), on, off")
 	registerLimitFlags(f, &opts.MaxFileSize, &opts.MaxEventSize, &opts.MaxHeaders)
+	f.StringVar(&opts.Where, "where", "", "only traces with an event matching this XPath, e.g. \"//Event[RenderingInfo/Opcode='AUTH_SUCCEEDED']\" (reads each trace a second time, slowly)")
 	f.StringVar(&opts.Reader, "reader", "auto", "XML reader: auto (fast, falling back to the reference reader for unusual files), fast, reference")
+	prof.register(cmd)
 	return cmd
 }

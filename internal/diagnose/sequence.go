@@ -114,14 +114,18 @@ func (c *Correlator) Add(s *Subject) {
 	key, client := SequenceKey(s)
 	seq := c.seqs[key]
 	if seq == nil {
-		seq = &Sequence{Key: key, Client: client, UserAgent: s.Client.UserAgent, Path: s.Path(),
+		// Copies: the strings of a trace may share memory with the whole
+		// event they came from, and a scan keeps sequences to the end.
+		seq = &Sequence{Key: key, Client: strings.Clone(client), UserAgent: strings.Clone(s.Client.UserAgent), Path: strings.Clone(s.Path()),
 			Family: s.Client.Family, IgnoresPersistentAuth: s.Client.IgnoresPersistentAuth}
 		c.seqs[key] = seq
 	}
 	if seq.Vendor == "" {
-		seq.Vendor = s.Proxy.Vendor
+		seq.Vendor = strings.Clone(s.Proxy.Vendor)
 	}
-	seq.Steps = append(seq.Steps, StepOf(s))
+	st := StepOf(s)
+	st.Verb, st.FEServer = strings.Clone(st.Verb), strings.Clone(st.FEServer)
+	seq.Steps = append(seq.Steps, st)
 }
 
 // AddStep records a step restored from saved state (scheduled scans keep

@@ -92,6 +92,11 @@ func Client(userAgent string) ClientInfo {
 	if ua == "" {
 		return ClientInfo{Family: "Unknown", Kind: KindUnknown}
 	}
+	return clients.get(ua)
+}
+
+// recognise runs the rules on a trimmed, bounded, non-empty User-Agent.
+func recognise(ua string) ClientInfo {
 	info := ClientInfo{Family: "Unknown", Kind: KindUnknown}
 	for _, r := range clientRules {
 		m := r.match.FindStringSubmatch(ua)

@@ -1,6 +1,9 @@
 package fingerprint
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 func TestClient(t *testing.T) {
 	tests := []struct {
@@ -55,5 +58,33 @@ func TestClient(t *testing.T) {
 		if got := Client(tt.ua); got != tt.want {
 			t.Errorf("Client(%q) =\n %+v, want\n %+v", tt.ua, got, tt.want)
 		}
+	}
+}
+
+// TestClientCache: a cached answer is the uncached one, and the cache
+// stops growing at its bound without changing answers.
+func TestClientCache(t *testing.T) {
+	uas := []string{
+		"Mac OS X/14.3 (23D56); ExchangeWebServices/12.0 (273.1); Mail/16.0 (3774.400.31)",
+		"Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.5095; Pro)",
+		"Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15",
+		"curl/8.4.0",
+	}
+	for _, ua := range uas {
+		want := recognise(ua)
+		for i := 0; i < 3; i++ {
+			if got := Client(ua); got != want {
+				t.Errorf("Client(%q) call %d = %+v, want %+v", ua, i, got, want)
+			}
+		}
+	}
+	for i := 0; i < maxCachedClients+100; i++ {
+		ua := fmt.Sprintf("Probe-%d/1.%d", i, i)
+		if got, want := Client(ua), recognise(ua); got != want {
+			t.Fatalf("Client(%q) = %+v, want %+v", ua, got, want)
+		}
+	}
+	if n := clients.n.Load(); n > maxCachedClients {
+		t.Errorf("cache holds %d user agents, bound is %d", n, maxCachedClients)
 	}
 }

@@ -126,6 +126,7 @@ func readWith(r io.Reader, name string, opts Options, fast bool, rw *rewinder) (
 	if err != nil {
 		return nil, &Error{File: name, Offset: 0, Err: err}
 	}
+	defer in.release()
 	b := newBuilder(name, opts)
 	var src eventSource
 	if fast {

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"io"
 	"net/url"
 	"strings"
@@ -17,18 +16,24 @@ func init() { registerScanFormat("ndjson", writeScanNDJSON) }
 // the file to Elasticsearch, OpenSearch or Splunk without an ingest
 // pipeline. Dotted names are nested objects, as ECS expects.
 func writeScanNDJSON(w io.Writer, r *scan.Result, _ ScanOptions) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
+	enc := newLineEncoder()
 	groups := map[string]*scan.Group{}
 	for i := range r.Findings {
 		groups[r.Findings[i].Rule] = &r.Findings[i]
 	}
+	write := func(ev obj) error {
+		line, err := enc.line(ev)
+		if err == nil {
+			_, err = w.Write(line)
+		}
+		return err
+	}
 	for _, row := range r.Traces {
-		if err := enc.Encode(traceEvent(row, r.Tool)); err != nil {
+		if err := write(traceEvent(row, r.Tool)); err != nil {
 			return err
 		}
 		for _, ref := range row.Findings {
-			if err := enc.Encode(findingEvent(row, ref, groups[ref.Rule], r.Tool)); err != nil {
+			if err := write(findingEvent(row, ref, groups[ref.Rule], r.Tool)); err != nil {
 				return err
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/frebscan/frebscan/internal/diagnose"
@@ -31,6 +32,8 @@ type aggregator struct {
 	statuses, urls, clients, agents, proxies, servers, sites counter
 	groups                                                   map[string]*groupAgg
 	slowest                                                  []Row
+	// owned holds one copy of each string a row keeps (see own).
+	owned map[string]string
 }
 
 type counter map[string]int
@@ -78,6 +81,7 @@ func newAggregator(opts Options, engine *diagnose.Engine) *aggregator {
 		statuses: counter{}, urls: counter{}, clients: counter{}, agents: counter{}, proxies: counter{},
 		servers: counter{}, sites: counter{},
 		groups: map[string]*groupAgg{},
+		owned:  map[string]string{},
 	}
 }
 
@@ -104,7 +108,7 @@ func (a *aggregator) add(o outcome) {
 	if when.IsZero() {
 		when = fileTime(o.path)
 	}
-	if !a.opts.Filter.traceMatch(t, s, when) {
+	if !a.opts.Filter.traceMatch(t, s, when) || (a.opts.Filter.Where != nil && !o.where) {
 		return
 	}
 	row := a.row(o, when)
@@ -154,7 +158,28 @@ func (a *aggregator) row(o outcome, when time.Time) Row {
 	if !s.Settings.NoRedact {
 		row.URL = redactURL(row.URL)
 	}
+	row.Server, row.SiteID, row.AppPool, row.Verb = a.own(row.Server), a.own(row.SiteID), a.own(row.AppPool), a.own(row.Verb)
+	row.URL, row.FailureReason, row.Client = a.own(row.URL), a.own(row.FailureReason), a.own(row.Client)
+	row.UserAgent, row.ClientFamily, row.ErrorModule = a.own(row.UserAgent), a.own(row.ClientFamily), a.own(row.ErrorModule)
 	return row
+}
+
+// own returns a copy of s that shares memory with nothing the reader
+// allocated. The fast reader keeps all the text of an event in one
+// string, so a row holding a User-Agent by reference would keep the
+// whole header event alive for the rest of the scan: 13 MB of 26 MB in
+// use on 10,000 traces. Equal values share one copy, since user agents,
+// servers and modules repeat across thousands of rows.
+func (a *aggregator) own(s string) string {
+	if s == "" {
+		return ""
+	}
+	if c, ok := a.owned[s]; ok {
+		return c
+	}
+	c := strings.Clone(s)
+	a.owned[c] = c
+	return c
 }
 
 func (a *aggregator) count(row Row, t *freb.Trace) {

@@ -25,6 +25,10 @@ type Filter struct {
 	// traces with one of those findings are listed.
 	Rules       map[string]bool
 	MinSeverity diagnose.Severity
+	// Where keeps traces with at least one event matching an XPath
+	// expression. It costs a second, slow read of every trace, done by
+	// the workers (see outcome.where), so it is nil unless asked for.
+	Where *freb.Where
 }
 
 // StatusMatch is one term of --status: 400, 401.2, 5xx or 400-499.

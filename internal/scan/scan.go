@@ -64,7 +64,10 @@ type outcome struct {
 	trace    *freb.Trace
 	subject  *diagnose.Subject
 	findings []diagnose.Finding
-	err      error
+	// where is the result of Filter.Where, evaluated on the worker
+	// because it reads the file again.
+	where bool
+	err   error
 }
 
 // Run scans the inputs. It returns an error only when the scan could not
@@ -135,7 +138,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		go func() {
 			defer wg.Done()
 			for c := range paths {
-				results <- process(c, read, opts.Settings, engine)
+				results <- process(c, read, opts.Settings, engine, opts.Filter.Where)
 			}
 		}()
 	}
@@ -178,7 +181,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 
 // process reads and diagnoses one file. It runs on a worker; the trace is
 // read without keeping events, so memory per file stays small.
-func process(c candidate, read freb.Options, settings diagnose.Settings, engine *diagnose.Engine) outcome {
+func process(c candidate, read freb.Options, settings diagnose.Settings, engine *diagnose.Engine, where *freb.Where) outcome {
 	o := outcome{path: c.path, size: c.size}
 	// Only regular files are opened: opening a FIFO (or a symbolic link
 	// to one) would block the worker until some writer appears, and a
@@ -209,6 +212,9 @@ func process(c candidate, read freb.Options, settings diagnose.Settings, engine 
 	o.trace = t
 	o.subject = diagnose.NewSubject(t, settings)
 	o.findings = engine.Trace(o.subject)
+	if where != nil {
+		o.where = where.MatchFile(c.path)
+	}
 	return o
 }
 

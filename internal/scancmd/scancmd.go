@@ -57,6 +57,8 @@ type Options struct {
 	Top         int
 	Progress    string
 	Reader      string
+	// Where is an XPath expression an event must match (--where).
+	Where string
 	// State is the --state file of scheduled scans; empty for one-off
 	// scans.
 	State string
@@ -236,6 +238,12 @@ func (o Options) scanOptions(now time.Time) (scan.Options, *diagnose.Severity, e
 			}
 			f.Rules[id] = true
 		}
+	}
+	if o.Where != "" {
+		if f.Where, err = freb.CompileWhere(o.Where); err != nil {
+			return so, nil, fmt.Errorf("--where: %w", err)
+		}
+		filters["where"] = o.Where
 	}
 	if f.MinSeverity, err = diagnose.ParseSeverity(o.MinSeverity); err != nil {
 		return so, nil, fmt.Errorf("--min-severity: %w", err)

@@ -1,0 +1,337 @@
+#!/usr/bin/env bash
+# bench/run.sh: frebscan against its peers on the same corpora, side by side.
+#
+# It generates (once, then reuses) a "many" corpus of FREB traces and one
+# "huge" trace with cmd/frebgen, builds frebscan, warms the page cache and
+# times, on each corpus:
+#   frebscan scan --format ndjson      (the full pipeline, report to /dev/null)
+#   xmllint --stream --noout           (libxml2 in C, parse only)
+#   bench/iterparse.py                 (Python ElementTree.iterparse, request headers)
+#   xmlstarlet sel                     (libxml2 DOM + XPath, request headers)
+#   cat                                (the I/O limit)
+# plus frebscan on the many corpus doubled (linearity) and on a 10,000-file
+# directory (peak RSS). It prints a markdown report ready to paste into
+# docs/BENCHMARKS.md, with each target of issue #8 marked met or missed.
+#
+# Environment:
+#   BENCH_SCALE  full (default: 3,000 files, 1 GiB trace, 10,000-file dir)
+#                small (300 files, 100 MiB trace, 1,000-file dir: a quick check)
+#   BENCH_DIR    where corpora and binaries are cached (/tmp/frebscan-bench)
+#   BENCH_RUNS   runs per measurement; the fastest is reported (default 3)
+#   BENCH_TOOLS  which peers to run (default "xmllint python xmlstarlet cat")
+#   BENCH_OUT    also write the markdown report to this file
+#
+# Missing peers (libxml2-utils, xmlstarlet, time, python3) are installed with
+# apt-get when running as root; otherwise the script says what to install.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BENCH_SCALE=${BENCH_SCALE:-full}
+BENCH_DIR=${BENCH_DIR:-/tmp/frebscan-bench}
+BENCH_RUNS=${BENCH_RUNS:-3}
+BENCH_TOOLS=${BENCH_TOOLS:-xmllint python xmlstarlet cat}
+GO=${GO:-go}
+
+case $BENCH_SCALE in
+full) MANY_N=3000 HUGE_SIZE=1GiB TENK_N=10000 ;;
+small) MANY_N=300 HUGE_SIZE=100MiB TENK_N=1000 ;;
+*)
+	echo "bench: BENCH_SCALE=$BENCH_SCALE: want full or small" >&2
+	exit 2
+	;;
+esac
+
+die() {
+	echo "bench: $*" >&2
+	exit 2
+}
+log() { echo "bench: $*" >&2; }
+
+# --- peers ---------------------------------------------------------------
+
+ensure_peers() {
+	local missing=()
+	command -v xmllint >/dev/null || missing+=(libxml2-utils)
+	command -v xmlstarlet >/dev/null || missing+=(xmlstarlet)
+	[ -x /usr/bin/time ] || missing+=(time)
+	command -v python3 >/dev/null || missing+=(python3)
+	[ ${#missing[@]} -eq 0 ] && return
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+		log "installing ${missing[*]}"
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
+	else
+		die "missing peers; install them with: sudo apt-get install ${missing[*]}"
+	fi
+}
+
+# --- corpora -------------------------------------------------------------
+
+# The generator's source tree hash goes into each corpus' marker, so a
+# changed generator regenerates instead of benchmarking stale files.
+gen_id() {
+	(cd "$ROOT" && git rev-parse HEAD:internal/gen 2>/dev/null) || echo unknown
+}
+
+# corpus DIR N: a FailedReqLogFiles tree of N traces, reused if complete.
+corpus() {
+	local dir=$1 n=$2 mark
+	mark="n=$n seed=1 gen=$(gen_id)"
+	if [ -f "$dir/.complete" ] && [ "$(cat "$dir/.complete")" = "$mark" ]; then
+		return
+	fi
+	log "generating $n traces in $dir"
+	rm -rf "$dir"
+	"$BIN/frebgen" corpus -n "$n" -seed 1 -o "$dir"
+	echo "$mark" >"$dir/.complete"
+}
+
+# huge FILE SIZE: one trace of about SIZE, reused if complete.
+huge() {
+	local file=$1 size=$2 mark
+	mark="size=$size seed=1 gen=$(gen_id)"
+	if [ -f "$file.complete" ] && [ "$(cat "$file.complete")" = "$mark" ]; then
+		return
+	fi
+	log "generating a $size trace in $file"
+	rm -f "$file" "$file.complete"
+	"$BIN/frebgen" huge -size "$size" -seed 1 -o "$file"
+	echo "$mark" >"$file.complete"
+}
+
+# doubled SRC DST: two hard-linked copies of SRC, exactly twice the bytes
+# and files without twice the disk.
+doubled() {
+	local src=$1 dst=$2 mark
+	mark="of $(cat "$src/.complete")"
+	if [ -f "$dst/.complete" ] && [ "$(cat "$dst/.complete")" = "$mark" ]; then
+		return
+	fi
+	rm -rf "$dst"
+	mkdir -p "$dst"
+	cp -al "$src" "$dst/a"
+	cp -al "$src" "$dst/b"
+	echo "$mark" >"$dst/.complete"
+}
+
+# list PATH OUT: the traces under PATH, NUL-separated, for xargs -0 and
+# iterparse.py --files0-from.
+list() {
+	if [ -d "$1" ]; then
+		find "$1" -type f -name '*.xml' -print0 | sort -z >"$2"
+	else
+		printf '%s\0' "$1" >"$2"
+	fi
+}
+
+list_bytes() { xargs -0 -a "$1" stat -c %s | awk '{s += $1} END {printf "%.0f\n", s}'; }
+list_count() { tr -cd '\0' <"$1" | wc -c; }
+
+# --- measuring -----------------------------------------------------------
+
+# run_once CMD...: one run of CMD under /usr/bin/time -v, stdout to
+# /dev/null. Sets NS (wall time, measured here in ns: time -v rounds to
+# 10 ms), KB (peak RSS), CPU (%) and CPUS (user + system seconds); returns
+# CMD's exit status.
+run_once() {
+	local t0 t1 st=0 user sys
+	t0=$(date +%s%N)
+	/usr/bin/time -v -o "$TMP/time" "$@" >/dev/null 2>"$TMP/stderr" || st=$?
+	t1=$(date +%s%N)
+	[ "$st" -ne 0 ] && return "$st"
+	NS=$((t1 - t0))
+	KB=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$TMP/time")
+	user=$(awk -F': ' '/User time \(seconds\)/ {print $2}' "$TMP/time")
+	sys=$(awk -F': ' '/System time \(seconds\)/ {print $2}' "$TMP/time")
+	CPU=$(awk -v u="$user" -v s="$sys" -v ns="$NS" 'BEGIN {printf "%.0f", (u + s) * 1e9 / ns * 100}')
+	CPUS=$(awk -v u="$user" -v s="$sys" 'BEGIN {printf "%.2f", u + s}')
+}
+
+# Best figures per measurement key: the fastest wall time, that run's CPU
+# time and CPU%, and the largest RSS of all runs.
+declare -A BEST BCPU BCPUS BRSS
+
+keep() {
+	local k=$1
+	if [ -z "${BEST[$k]:-}" ] || [ "$NS" -lt "${BEST[$k]}" ]; then
+		BEST[$k]=$NS BCPU[$k]=$CPU BCPUS[$k]=$CPUS
+	fi
+	if [ -z "${BRSS[$k]:-}" ] || [ "$KB" -gt "${BRSS[$k]}" ]; then
+		BRSS[$k]=$KB
+	fi
+}
+
+# record KEY CORPUS TOOL LIST: one row of the results.
+record() {
+	local k=$1 corpus=$2 tool=$3 lst=$4
+	log "$(printf '%-7s %-16s %8.3f s %7d KB RSS %4s%% CPU' "$corpus" "$tool" "$(awk -v n="${BEST[$k]}" 'BEGIN {print n / 1e9}')" "${BRSS[$k]}" "${BCPU[$k]}")"
+	echo "$corpus|$tool|$(list_count "$lst")|$(list_bytes "$lst")|${BEST[$k]}|${BRSS[$k]}|${BCPU[$k]}|${BCPUS[$k]}" >>"$RESULTS"
+}
+
+failed() {
+	local corpus=$1 tool=$2 lst=$3 st=$4
+	log "$tool on $corpus failed (exit $st):"
+	tail -n 5 "$TMP/stderr" >&2
+	echo "$corpus|$tool|$(list_count "$lst")|$(list_bytes "$lst")|failed (exit $st)||||" >>"$RESULTS"
+}
+
+# measure CORPUS TOOL LIST CMD...: runs CMD BENCH_RUNS times and records
+# the best figures. Under load the CPU time is the steadier figure.
+measure() {
+	local corpus=$1 tool=$2 lst=$3 r st
+	shift 3
+	for ((r = 1; r <= BENCH_RUNS; r++)); do
+		st=0
+		run_once "$@" || st=$?
+		if [ "$st" -ne 0 ]; then
+			failed "$corpus" "$tool" "$lst" "$st"
+			return
+		fi
+		keep "$corpus|$tool"
+	done
+	record "$corpus|$tool" "$corpus" "$tool" "$lst"
+}
+
+# linearity: frebscan on the many corpus and on it doubled, alternately,
+# so that both see the same load from whatever else the machine runs.
+linearity() {
+	local r st
+	for ((r = 1; r <= BENCH_RUNS; r++)); do
+		for c in many doubled; do
+			st=0
+			run_once "$FREBSCAN" scan --format ndjson --progress never --fail-on none "$DATA/$c" || st=$?
+			if [ "$st" -ne 0 ]; then
+				failed "$c" "frebscan (paired)" "$TMP/$c.list" "$st"
+				return
+			fi
+			keep "lin|$c"
+		done
+	done
+	record "lin|many" "many" "frebscan (paired)" "$TMP/many.list"
+	record "lin|doubled" "doubled" "frebscan (paired)" "$TMP/doubled.list"
+}
+
+# run_peers CORPUS PATH LIST: every tool on one corpus.
+run_peers() {
+	local corpus=$1 path=$2 lst=$3 bytes avail
+	measure "$corpus" frebscan "$lst" "$FREBSCAN" scan --format ndjson --progress never --fail-on none "$path"
+	for tool in $BENCH_TOOLS; do
+		case $tool in
+		xmllint) measure "$corpus" "xmllint --stream" "$lst" xargs -0 -a "$lst" xmllint --stream --noout ;;
+		python) measure "$corpus" "python iterparse" "$lst" python3 "$ROOT/bench/iterparse.py" --files0-from "$lst" ;;
+		xmlstarlet)
+			# xmlstarlet builds the whole document in memory, about 11
+			# times the file: run it only when that fits comfortably.
+			bytes=$(list_bytes "$lst")
+			avail=$(awk '/MemAvailable/ {printf "%.0f", $2 * 1024}' /proc/meminfo)
+			if [ "$corpus" = huge ] && [ "$((bytes * 13))" -gt "$avail" ]; then
+				log "skipping xmlstarlet on the huge trace: it needs about 11x the file in memory"
+				echo "$corpus|xmlstarlet sel|1|$bytes|skipped (needs ~11x the file in RAM)||||" >>"$RESULTS"
+			else
+				measure "$corpus" "xmlstarlet sel" "$lst" xargs -0 -a "$lst" xmlstarlet sel \
+					-N e=http://schemas.microsoft.com/win/2004/08/events/event -t \
+					-v "/failedRequest/e:Event[e:RenderingInfo/e:Opcode='GENERAL_REQUEST_HEADERS']/e:EventData/e:Data[@Name='Headers']" -n
+			fi
+			;;
+		cat) measure "$corpus" cat "$lst" xargs -0 -a "$lst" cat ;;
+		*) die "BENCH_TOOLS: unknown tool $tool (want xmllint python xmlstarlet cat)" ;;
+		esac
+	done
+}
+
+# --- report --------------------------------------------------------------
+
+report() {
+	local cpu_model
+	cpu_model=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
+	echo "### Measured $STARTED to $(date -u '+%H:%M UTC'), BENCH_SCALE=$BENCH_SCALE, best of $BENCH_RUNS runs"
+	echo
+	echo "- Machine: $(nproc) CPUs, ${cpu_model:-unknown CPU}, $(awk '/MemTotal/ {printf "%.0f GB", $2 / 1048576}' /proc/meminfo) RAM, $(uname -sr)"
+	echo "- Load average when the run started: $LOAD_BEFORE; when it ended: $(cut -d' ' -f1-3 /proc/loadavg)"
+	echo "- $($GO version | sed 's/^go version //'); $(xmllint --version 2>&1 | head -1); xmlstarlet $(xmlstarlet --version | head -1); $(python3 --version)"
+	echo
+	echo "| corpus | tool | files | MB | wall s | MB/s | tool time ÷ frebscan time | peak RSS MB | CPU % | CPU s |"
+	echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+	awk -F'|' '
+		$2 == "frebscan" { base[$1] = $5 }
+		{ rows[NR] = $0 }
+		END {
+			for (i = 1; i <= NR; i++) {
+				split(rows[i], f, "|")
+				mb = f[4] / 1e6
+				if (f[5] !~ /^[0-9]+$/) {
+					printf "| %s | %s | %d | %.0f | %s | | | | | |\n", f[1], f[2], f[3], mb, f[5]
+					continue
+				}
+				s = f[5] / 1e9
+				ratio = (f[1] in base && base[f[1]] ~ /^[0-9]+$/) ? sprintf("%.2f", f[5] / base[f[1]]) : ""
+				printf "| %s | %s | %d | %.0f | %.3f | %.0f | %s | %.1f | %s | %s |\n", f[1], f[2], f[3], mb, s, mb / s, ratio, f[6] / 1024, f[7], f[8]
+			}
+		}' "$RESULTS"
+	echo
+	echo "Targets (issue #8):"
+	echo
+	awk -F'|' -v ncpu="$(nproc)" '
+		{ t[$1 "|" $2] = $5; rss[$1 "|" $2] = $6; cpu[$1 "|" $2] = $7; cpus[$1 "|" $2] = $8; files[$1] = $3 }
+		function num(x) { return x ~ /^[0-9]+$/ }
+		function verdict(ok) { return ok ? "**met**" : "**MISSED**" }
+		function speed(c, peer, want,   f, p) {
+			f = t[c "|frebscan"]; p = t[c "|" peer]
+			if (!num(f) || !num(p)) { printf "- %s: frebscan vs %s: not measured\n", c, peer; return }
+			printf "- %s: frebscan %.2f× faster than %s (target ≥ %d×): %s\n", c, p / f, peer, want, verdict(p / f >= want)
+		}
+		function memory(c, label,   r) {
+			r = rss[c "|frebscan"]
+			if (!num(r)) { printf "- peak RSS on %s: not measured\n", label; return }
+			printf "- peak RSS on %s: %.1f MB (target ≤ 64 MB): %s\n", label, r / 1024, verdict(r / 1024 <= 64)
+		}
+		END {
+			speed("many", "xmllint --stream", 2); speed("huge", "xmllint --stream", 2)
+			speed("many", "python iterparse", 8); speed("huge", "python iterparse", 8)
+			memory("huge", "the huge trace"); memory("10k", "the " files["10k"] "-file directory")
+			a = t["many|frebscan (paired)"]; b = t["doubled|frebscan (paired)"]
+			if (num(a) && num(b)) printf "- doubling the many corpus (runs alternated): %.2f× the time (target ≤ 2.1×): %s; CPU time %.2f×\n", b / a, verdict(b / a <= 2.1), cpus["doubled|frebscan (paired)"] / cpus["many|frebscan (paired)"]
+			c = cpu["many|frebscan"]
+			if (c != "") printf "- CPU on the many corpus: %s%% of %d00%% (target: every core busy, ≥ %d%%): %s\n", c, ncpu, ncpu * 75, verdict(c >= ncpu * 75)
+		}' "$RESULTS"
+}
+
+# --- main ----------------------------------------------------------------
+
+ensure_peers
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+STARTED=$(date -u '+%Y-%m-%d %H:%M')
+DATA=$BENCH_DIR/$BENCH_SCALE
+BIN=$BENCH_DIR/bin
+FREBSCAN=$BIN/frebscan
+mkdir -p "$DATA" "$BIN"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+RESULTS=$TMP/results
+
+log "building frebscan and frebgen"
+(cd "$ROOT" && $GO build -trimpath -o "$BIN/frebscan" ./cmd/frebscan && $GO build -trimpath -o "$BIN/frebgen" ./cmd/frebgen)
+
+corpus "$DATA/many" "$MANY_N"
+doubled "$DATA/many" "$DATA/doubled"
+corpus "$DATA/10k" "$TENK_N"
+huge "$DATA/huge.xml" "$HUGE_SIZE"
+for c in many doubled 10k; do list "$DATA/$c" "$TMP/$c.list"; done
+list "$DATA/huge.xml" "$TMP/huge.list"
+
+# Every tool reads from the page cache, so the figures compare parsers,
+# not disks: read everything once first (RAM permitting; the full scale
+# needs about 3 GB).
+log "warming the page cache"
+for c in many 10k huge; do xargs -0 -a "$TMP/$c.list" cat >/dev/null; done
+
+run_peers many "$DATA/many" "$TMP/many.list"
+run_peers huge "$DATA/huge.xml" "$TMP/huge.list"
+linearity
+measure 10k frebscan "$TMP/10k.list" "$FREBSCAN" scan --format ndjson --progress never --fail-on none "$DATA/10k"
+
+if [ -n "${BENCH_OUT:-}" ]; then
+	report | tee "$BENCH_OUT"
+else
+	report
+fi
