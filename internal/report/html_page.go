@@ -59,8 +59,6 @@ type htmlPage struct {
 	MoreWarnings int
 }
 
-type kv struct{ K, V string }
-
 // htmlLink points at a trace row of the page; Href is empty when the
 // trace is not in the table (filtered out, or from an earlier run).
 type htmlLink struct{ Text, Href string }

@@ -142,53 +142,7 @@ func summaryRows(d *scan.TraceDoc) []kv {
 		status += " " + reason
 	}
 	row("Status", fmt.Sprintf("%s (trigger %s, failure reason %s)", status, freb.FormatStatus(t.TriggerStatusCode, t.TriggerSubStatusCode), t.FailureReason))
-	row("Time taken", fmt.Sprintf("%d ms", t.TimeTakenMs))
-	row("Site / app pool", t.SiteID+" / "+t.AppPoolID)
-	row("Authentication", t.AuthenticationType)
-	row("User", firstNonEmpty(t.UserName, t.RemoteUserName))
-	row("Token user", t.TokenUserName)
-	row("Server", t.Server)
-	if t.ClientAddress != "" {
-		row("Client (TCP)", fmt.Sprintf("%s:%d → %s:%d", t.ClientAddress, t.ClientPort, t.LocalAddress, t.LocalPort))
-	}
-	if p := d.Proxy; p != nil && p.Present {
-		v := p.Vendor
-		if p.Address != "" {
-			v += " at " + p.Address
-		}
-		if p.ClientAddress != "" {
-			v += ", original client " + p.ClientAddress
-		}
-		row("Proxy", v)
-	}
-	if c := d.Client; c != nil && c.Family != "" && c.Family != "Unknown" {
-		v := c.Family
-		if c.Version != "" {
-			v += " " + c.Version
-		}
-		if c.OS != "" {
-			v += " on " + c.OS
-		}
-		row("Client program", v)
-	}
-	if !t.Start.IsZero() {
-		row("Started", t.Start.UTC().Format("2006-01-02 15:04:05.000 UTC"))
-	}
-	row("Bytes", fmt.Sprintf("sent %d, received %d", t.BytesSent, t.BytesReceived))
-	row("Activity ID", t.ActivityID)
-	events := fmt.Sprintf("%d", t.EventCount)
-	if t.Truncated {
-		events += " (truncated)"
-	}
-	row("Events", events)
-	if len(t.Passes) > 1 {
-		var urls []string
-		for _, p := range t.Passes {
-			urls = append(urls, p.URL)
-		}
-		row("Executions", fmt.Sprintf("%d: %s", len(t.Passes), strings.Join(urls, " → ")))
-	}
-	return out
+	return append(out, requestSummary(d, "→")...)
 }
 
 func errorRows(es *freb.ErrorStatus) []kv {
