@@ -163,24 +163,14 @@ func slowTable(b *strings.Builder, rows []scan.Row, s Style) {
 
 func problemsTable(b *strings.Builder, r *scan.Result, s Style) {
 	if len(r.Unreadable) > 0 {
-		tw := s.table("Files that could not be read")
-		tw.AppendHeader(table.Row{"File", "Why"})
-		tw.SetColumnConfigs([]table.ColumnConfig{
-			{Number: 1, WidthMax: s.valueWidth(10) / 2, WidthMaxEnforcer: text.WrapSoft},
-			{Number: 2, WidthMax: s.valueWidth(10) / 2, WidthMaxEnforcer: text.WrapSoft},
-		})
+		tw := fileTable(s, "Files that could not be read", "Why")
 		for _, u := range r.Unreadable {
 			tw.AppendRow(table.Row{u.File, u.Error})
 		}
 		render(b, tw)
 	}
 	if len(r.Warnings) > 0 {
-		tw := s.table("Traces read with warnings")
-		tw.AppendHeader(table.Row{"File", "Warning"})
-		tw.SetColumnConfigs([]table.ColumnConfig{
-			{Number: 1, WidthMax: s.valueWidth(10) / 2, WidthMaxEnforcer: text.WrapSoft},
-			{Number: 2, WidthMax: s.valueWidth(10) / 2, WidthMaxEnforcer: text.WrapSoft},
-		})
+		tw := fileTable(s, "Traces read with warnings", "Warning")
 		for _, fw := range r.Warnings {
 			tw.AppendRow(table.Row{fw.File, strings.Join(fw.Warnings, "; ")})
 		}
@@ -190,17 +180,24 @@ func problemsTable(b *strings.Builder, r *scan.Result, s Style) {
 		render(b, tw)
 	}
 	if len(r.NotFREB) > 0 {
-		tw := s.table(".xml files that are not FREB traces (skipped)")
-		tw.AppendHeader(table.Row{"File", "Why"})
-		tw.SetColumnConfigs([]table.ColumnConfig{
-			{Number: 1, WidthMax: s.valueWidth(10) / 2, WidthMaxEnforcer: text.WrapSoft},
-			{Number: 2, WidthMax: s.valueWidth(10) / 2, WidthMaxEnforcer: text.WrapSoft},
-		})
+		tw := fileTable(s, ".xml files that are not FREB traces (skipped)", "Why")
 		for _, u := range r.NotFREB {
 			tw.AppendRow(table.Row{u.File, u.Error})
 		}
 		render(b, tw)
 	}
+}
+
+// fileTable is a two-column table of files and what is wrong with them,
+// each column half the width.
+func fileTable(s Style, title, second string) table.Writer {
+	tw := s.table(title)
+	tw.AppendHeader(table.Row{"File", second})
+	tw.SetColumnConfigs([]table.ColumnConfig{
+		{Number: 1, WidthMax: s.valueWidth(10) / 2, WidthMaxEnforcer: text.WrapSoft},
+		{Number: 2, WidthMax: s.valueWidth(10) / 2, WidthMaxEnforcer: text.WrapSoft},
+	})
+	return tw
 }
 
 func joinCounts(cs []scan.Count, n int) string {
