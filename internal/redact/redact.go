@@ -22,6 +22,10 @@ func Header(name, value string) string {
 		return cookies(value, ";")
 	case "set-cookie":
 		return setCookie(value)
+	case "x-anchormailbox":
+		// Exchange routes by mailbox: the value is the user's SMTP address
+		// (or SID), an identity like the user names IIS records.
+		return User(value)
 	case "x-ms-exchange-proxy-token", "x-commonaccesstoken", "x-csrf-token", "x-owa-canary", "x-api-key", "api-key":
 		if value == "" {
 			return value

@@ -25,6 +25,7 @@ func TestHeader(t *testing.T) {
 		{"Cookie", "ClientId=ABC123; X-BackEndCookie=S-1-5-21=secret; exchangecookie=0f1e", "ClientId=<redacted>; X-BackEndCookie=<redacted>; exchangecookie=<redacted>", []string{"ABC123", "secret", "0f1e"}},
 		{"Set-Cookie", "BIGipServerpool=1677787402.20480.0000; path=/; HttpOnly", "BIGipServerpool=<redacted>; path=/; HttpOnly", []string{"1677787402"}},
 		{"Host", "mail.contoso.com", "mail.contoso.com", nil},
+		{"X-AnchorMailbox", "SMTP:jdoe@contoso.com", "<user, redacted>", []string{"jdoe"}},
 	}
 	for _, tc := range tests {
 		got := Header(tc.name, tc.value)
