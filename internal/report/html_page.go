@@ -55,6 +55,7 @@ type htmlPage struct {
 	// DetailNote says which traces are shown in full when not all are.
 	DetailNote   string
 	Unreadable   []scan.FileError
+	NotFREB      []scan.FileError
 	Warnings     []scan.FileWarning
 	MoreWarnings int
 }
@@ -188,7 +189,7 @@ func buildPage(r *scan.Result, opts ScanOptions) *htmlPage {
 	if p.Detailed < len(p.Rows) {
 		p.DetailNote = fmt.Sprintf("Full details (request summary, headers, events, performance) are included for %d of the %d traces: those in findings first, then the slowest and the failed ones. Open any other trace with: frebscan show FILE.", p.Detailed, len(p.Rows))
 	}
-	p.Unreadable = r.Unreadable
+	p.Unreadable, p.NotFREB = r.Unreadable, r.NotFREB
 	p.Warnings = r.Warnings
 	p.MoreWarnings = r.Summary.WithWarnings - len(r.Warnings)
 	return p

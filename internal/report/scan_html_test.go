@@ -2,6 +2,8 @@ package report
 
 import (
 	stdhtml "html"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -183,5 +185,20 @@ func TestHTMLLargeScanIsBounded(t *testing.T) {
 				t.Errorf("example %s of %s is not detailed", g.Example, g.Rule)
 			}
 		}
+	}
+}
+
+// TestHTMLListsSkippedFiles: .xml files that are not traces are listed by
+// name with the reason, not only counted.
+func TestHTMLListsSkippedFiles(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "fr000009.xml"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, page := scanHTML(t, filepath.Join(samplesDir, "via-persistent-auth"), dir)
+	html := string(page)
+	i := strings.Index(html, "not FREB traces, skipped (1)")
+	if i < 0 || !strings.Contains(html[i:], "fr000009.xml</bdi></td><td>byte 0: not a FREB trace: the file is empty") {
+		t.Error("the empty .xml file is not listed with its reason")
 	}
 }

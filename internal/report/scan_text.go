@@ -165,7 +165,7 @@ func problemsTable(b *strings.Builder, r *scan.Result, s Style) {
 	if len(r.Unreadable) > 0 {
 		tw := fileTable(s, "Files that could not be read", "Why")
 		for _, u := range r.Unreadable {
-			tw.AppendRow(table.Row{u.File, u.Error})
+			tw.AppendRow(table.Row{u.File, u.Reason()})
 		}
 		render(b, tw)
 	}
@@ -182,7 +182,7 @@ func problemsTable(b *strings.Builder, r *scan.Result, s Style) {
 	if len(r.NotFREB) > 0 {
 		tw := fileTable(s, ".xml files that are not FREB traces (skipped)", "Why")
 		for _, u := range r.NotFREB {
-			tw.AppendRow(table.Row{u.File, u.Error})
+			tw.AppendRow(table.Row{u.File, u.Reason()})
 		}
 		render(b, tw)
 	}

@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"strings"
 	"time"
 
 	"github.com/frebscan/frebscan/internal/diagnose"
@@ -163,6 +164,13 @@ type Ref struct {
 type FileError struct {
 	File  string `json:"file"`
 	Error string `json:"error"`
+}
+
+// Reason is Error without the file name it starts with (errors name their
+// file so they stand alone on stderr), for tables that show the file in a
+// column of its own.
+func (e FileError) Reason() string {
+	return strings.TrimPrefix(e.Error, e.File+": ")
 }
 
 // FileWarning is a trace read with warnings.
