@@ -4,8 +4,10 @@ package main
 
 import (
 	"os"
+
+	"github.com/frebscan/frebscan/internal/cli"
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	os.Exit(cli.Run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }

@@ -45,7 +45,7 @@ func TestEngineFindingCarriesRuleData(t *testing.T) {
 	r := &Rule{ID: "x", Title: "X", Severity: Low, Fix: "general", VendorFixes: map[string]string{"KEMP LoadMaster": "kemp"},
 		References: []string{"ref"},
 		Trace: func(s *Subject) *Match {
-			return &Match{Severity: sevPtr(High), Evidence: []Evidence{{Where: "trace", Name: "n", Value: "v"}}}
+			return &Match{Severity: sevPtr(High), Evidence: []Evidence{{Where: InTrace, Name: "n", Value: "v"}}}
 		}}
 	e, err := NewEngine([]*Rule{r})
 	if err != nil {

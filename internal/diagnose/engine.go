@@ -109,14 +109,13 @@ func finding(r *Rule, m *Match, vendor string, files []string, steps []SequenceS
 // Sort orders findings most severe first, then by confidence, rule and
 // first trace, so reports are stable.
 func Sort(fs []Finding) {
-	rank := map[Confidence]int{ConfidenceHigh: 0, ConfidenceMedium: 1, ConfidenceLow: 2}
 	sort.SliceStable(fs, func(i, j int) bool {
 		a, b := fs[i], fs[j]
 		if a.Severity != b.Severity {
 			return a.Severity > b.Severity
 		}
-		if rank[a.Confidence] != rank[b.Confidence] {
-			return rank[a.Confidence] < rank[b.Confidence]
+		if a.Confidence != b.Confidence {
+			return a.Confidence.Rank() > b.Confidence.Rank()
 		}
 		if a.Rule != b.Rule {
 			return a.Rule < b.Rule

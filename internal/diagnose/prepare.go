@@ -16,7 +16,7 @@ func NewSubject(t *freb.Trace, settings Settings) *Subject {
 		s.Proxy = ProxyView{Present: true, Vendor: p.Vendor, Address: p.ProxyAddress, ClientAddress: p.ClientAddress, Hops: p.Hops}
 		s.Proxy.ClientPort, _ = strconv.Atoi(p.ClientPort)
 		for _, e := range p.Evidence {
-			s.Proxy.Evidence = append(s.Proxy.Evidence, Evidence{Where: "proxy", Name: e.Name, Value: s.reveal(e.Name, e.Value)})
+			s.Proxy.Evidence = append(s.Proxy.Evidence, Evidence{Where: InProxy, Name: e.Name, Value: s.reveal(e.Name, e.Value)})
 		}
 	}
 	ua := t.RequestHeaders.Value("User-Agent")

@@ -9,6 +9,9 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
+
+	"github.com/frebscan/frebscan/internal/fingerprint"
 )
 
 // Severity orders findings. Its JSON form is the lower-case name.
@@ -57,13 +60,15 @@ func ParseSeverity(name string) (Severity, error) {
 }
 
 // Confidence says how much of the evidence a rule looks for was present.
-type Confidence string
+// It is the fingerprint package's type, so findings and fingerprints rank
+// alike (Confidence.Rank).
+type Confidence = fingerprint.Confidence
 
 // Confidence levels.
 const (
-	ConfidenceHigh   Confidence = "high"
-	ConfidenceMedium Confidence = "medium"
-	ConfidenceLow    Confidence = "low"
+	ConfidenceHigh   = fingerprint.ConfidenceHigh
+	ConfidenceMedium = fingerprint.ConfidenceMedium
+	ConfidenceLow    = fingerprint.ConfidenceLow
 )
 
 // Rule is one known failure. Everything but the match functions is data,
@@ -121,13 +126,28 @@ type Match struct {
 	Summary string
 }
 
+// Location is the kind of place an item of evidence comes from. Report
+// writers choose how to show an item by it (a request header is marked in
+// the header table, an event in the timeline), so it is a type with a
+// closed set of values, not free text.
+type Location string
+
+// Locations of evidence; the JSON form is the string.
+const (
+	InRequestHeader  Location = "request header"
+	InResponseHeader Location = "response header"
+	InEvent          Location = "event"
+	InTrace          Location = "trace"
+	InSequence       Location = "sequence"
+	InProxy          Location = "proxy"
+	InClient         Location = "client"
+)
+
 // Evidence is one exact item that supports a finding.
 type Evidence struct {
-	// Where is the kind of place: "request header", "response header",
-	// "event", "trace", "sequence", "proxy", "client".
-	Where string `json:"where"`
-	Name  string `json:"name"`
-	Value string `json:"value"`
+	Where Location `json:"where"`
+	Name  string   `json:"name"`
+	Value string   `json:"value"`
 	// File is the trace the item comes from, when the finding spans
 	// several.
 	File string `json:"file,omitempty"`
@@ -149,4 +169,7 @@ type Finding struct {
 	Traces []string `json:"traces"`
 	// Sequence is the handshake sequence behind a correlation finding.
 	Sequence []SequenceStep `json:"sequence,omitempty"`
+	// When is the time of the trace the finding is reported on, set by
+	// the scan to choose examples by a stated order.
+	When time.Time `json:"-"`
 }

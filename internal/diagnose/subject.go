@@ -129,13 +129,13 @@ func (s *Subject) IsEWS() bool { return strings.HasPrefix(s.Path(), "/ews/") }
 // RequestHeaderEvidence returns evidence for a request header when present.
 func (s *Subject) RequestHeaderEvidence(name string) (Evidence, bool) {
 	v, ok := s.Request.Get(name)
-	return Evidence{Where: "request header", Name: canonical(s.Request, name), Value: s.reveal(name, v)}, ok
+	return Evidence{Where: InRequestHeader, Name: canonical(s.Request, name), Value: s.reveal(name, v)}, ok
 }
 
 // ResponseHeaderEvidence returns evidence for a response header when present.
 func (s *Subject) ResponseHeaderEvidence(name string) (Evidence, bool) {
 	v, ok := s.Response.Get(name)
-	return Evidence{Where: "response header", Name: canonical(s.Response, name), Value: s.reveal(name, v)}, ok
+	return Evidence{Where: InResponseHeader, Name: canonical(s.Response, name), Value: s.reveal(name, v)}, ok
 }
 
 // reveal returns a header value as evidence may show it.
@@ -173,7 +173,7 @@ func parseUint(s string) uint32 {
 func (s *Subject) ProxyEvidence() []Evidence {
 	out := append([]Evidence(nil), s.Proxy.Evidence...)
 	if s.Proxy.Vendor != "" {
-		out = append(out, Evidence{Where: "proxy", Name: "vendor", Value: s.Proxy.Vendor})
+		out = append(out, Evidence{Where: InProxy, Name: "vendor", Value: s.Proxy.Vendor})
 	}
 	return out
 }

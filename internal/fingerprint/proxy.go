@@ -11,7 +11,9 @@ import (
 	"github.com/frebscan/frebscan/internal/headers"
 )
 
-// Confidence grades a verdict.
+// Confidence grades a verdict: a proxy or client fingerprint here, a
+// finding in package diagnose (which uses this type), so both rank the
+// same way.
 type Confidence string
 
 // Confidence levels: high when a vendor-specific header or cookie was
@@ -24,7 +26,8 @@ const (
 	ConfidenceHigh   Confidence = "high"
 )
 
-func (c Confidence) rank() int {
+// Rank orders confidences: 3 for high down to 0 for none.
+func (c Confidence) Rank() int {
 	switch c {
 	case ConfidenceHigh:
 		return 3
@@ -90,7 +93,7 @@ func Proxy(req headers.List, changes []headers.Change, clientAddr string) ProxyI
 		} else if !contains(p.Others, v.name) && v.name != p.Vendor {
 			p.Others = append(p.Others, v.name)
 		}
-		if conf.rank() > best.rank() {
+		if conf.Rank() > best.Rank() {
 			best = conf
 		}
 	}

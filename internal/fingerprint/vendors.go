@@ -23,6 +23,22 @@ const (
 	headerValue                    // header present and its value contains value
 )
 
+// Vendor names as reports show them. Rules key their vendor-specific
+// fixes by these constants, so a fix cannot name a product the
+// fingerprinter never reports.
+const (
+	VendorKEMP       = "KEMP LoadMaster"
+	VendorF5         = "F5 BIG-IP"
+	VendorNetScaler  = "Citrix NetScaler"
+	VendorHAProxy    = "HAProxy"
+	VendorARR        = "IIS ARR"
+	VendorAppGateway = "Azure Application Gateway"
+	VendorALB        = "AWS Application Load Balancer"
+	VendorFrontDoor  = "Azure Front Door"
+	VendorCloudflare = "Cloudflare"
+	VendorAkamai     = "Akamai"
+)
+
 // vendor is a product and its signals. The list is ordered from the
 // products usually nearest to IIS (on-premises load balancers, ARR) to
 // CDNs and cloud fronts further out, so the first match is the proxy that
@@ -33,48 +49,58 @@ type vendor struct {
 }
 
 var vendors = []vendor{
-	{"KEMP LoadMaster", []signal{
+	{VendorKEMP, []signal{
 		{kind: header, name: "X-ClientSide", conf: ConfidenceHigh},
 	}},
-	{"F5 BIG-IP", []signal{
+	{VendorF5, []signal{
 		{kind: cookiePrefix, name: "BIGipServer", conf: ConfidenceHigh},
 		{kind: headerPrefix, name: "X-F5-", conf: ConfidenceHigh},
 		{kind: header, name: "X-WA-Info", conf: ConfidenceMedium},
 	}},
-	{"Citrix NetScaler", []signal{
+	{VendorNetScaler, []signal{
 		{kind: cookiePrefix, name: "NSC_", conf: ConfidenceHigh},
 		{kind: headerPrefix, name: "X-NS-", conf: ConfidenceMedium},
 		{kind: header, name: "Client-IP", conf: ConfidenceLow},
 	}},
-	{"HAProxy", []signal{
+	{VendorHAProxy, []signal{
 		{kind: headerPrefix, name: "X-HAProxy", conf: ConfidenceMedium},
 		{kind: headerValue, name: "Via", value: "haproxy", conf: ConfidenceMedium},
 	}},
-	{"IIS ARR", []signal{
+	{VendorARR, []signal{
 		{kind: header, name: "X-ARR-LOG-ID", conf: ConfidenceHigh},
 		{kind: header, name: "X-ARR-SSL", conf: ConfidenceHigh},
 		{kind: header, name: "X-ARR-ClientCert", conf: ConfidenceHigh},
 		{kind: header, name: "X-Original-URL", conf: ConfidenceMedium},
 	}},
-	{"Azure Application Gateway", []signal{
+	{VendorAppGateway, []signal{
 		{kind: header, name: "X-AppGW-Trace-Id", conf: ConfidenceHigh},
 		{kind: header, name: "X-Original-Host", conf: ConfidenceMedium},
 	}},
-	{"AWS Application Load Balancer", []signal{
+	{VendorALB, []signal{
 		{kind: header, name: "X-Amzn-Trace-Id", conf: ConfidenceHigh},
 	}},
-	{"Azure Front Door", []signal{
+	{VendorFrontDoor, []signal{
 		{kind: header, name: "X-Azure-FDID", conf: ConfidenceHigh},
 		{kind: header, name: "X-Azure-Ref", conf: ConfidenceHigh},
 	}},
-	{"Cloudflare", []signal{
+	{VendorCloudflare, []signal{
 		{kind: header, name: "CF-Connecting-IP", conf: ConfidenceHigh},
 		{kind: header, name: "CF-RAY", conf: ConfidenceHigh},
 	}},
-	{"Akamai", []signal{
+	{VendorAkamai, []signal{
 		{kind: header, name: "Akamai-Origin-Hop", conf: ConfidenceHigh},
 		{kind: header, name: "True-Client-IP", conf: ConfidenceMedium},
 	}},
+}
+
+// Vendors lists every vendor name the fingerprinter can report, in the
+// order it tries them, then UnknownProxy.
+func Vendors() []string {
+	out := make([]string, 0, len(vendors)+1)
+	for _, v := range vendors {
+		out = append(out, v.name)
+	}
+	return append(out, UnknownProxy)
 }
 
 // match returns the evidence for v and the best confidence among it.
@@ -87,7 +113,7 @@ func (v vendor) match(req headers.List) ([]Evidence, Confidence) {
 			continue
 		}
 		ev = append(ev, found...)
-		if s.conf.rank() > best.rank() {
+		if s.conf.Rank() > best.Rank() {
 			best = s.conf
 		}
 	}

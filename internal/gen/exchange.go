@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/frebscan/frebscan/internal/fingerprint"
 	"github.com/frebscan/frebscan/internal/headers"
 )
 
@@ -33,19 +34,19 @@ type lb struct {
 }
 
 var (
-	kemp = lb{name: "KEMP LoadMaster", snat: Endpoint{"192.0.2.5", 0}, add: func(c Endpoint) headers.List {
+	kemp = lb{name: fingerprint.VendorKEMP, snat: Endpoint{"192.0.2.5", 0}, add: func(c Endpoint) headers.List {
 		return headers.List{
 			{Name: "Via", Value: "HTTPS/1.1 kemp-lb.contoso.com:443"},
 			{Name: "X-ClientSide", Value: fmt.Sprintf("%s:%d -> 192.0.2.10:443", c.Address, c.Port)},
 		}
 	}}
-	f5 = lb{name: "F5 BIG-IP", snat: Endpoint{"10.20.0.250", 0}, add: func(c Endpoint) headers.List {
+	f5 = lb{name: fingerprint.VendorF5, snat: Endpoint{"10.20.0.250", 0}, add: func(c Endpoint) headers.List {
 		return headers.List{{Name: "X-Forwarded-For", Value: c.Address}}
 	}, cookie: "BIGipServerpool_exchange_https=1174540298.47873.0000"}
-	netscaler = lb{name: "Citrix NetScaler", snat: Endpoint{"10.30.0.12", 0}, add: func(c Endpoint) headers.List {
+	netscaler = lb{name: fingerprint.VendorNetScaler, snat: Endpoint{"10.30.0.12", 0}, add: func(c Endpoint) headers.List {
 		return headers.List{{Name: "Client-IP", Value: c.Address}}
 	}, cookie: "NSC_wt_nbjm.dpoutp.dpn_443=ffffffff0914150045525d5f4f58455e445a4a423660"}
-	haproxy = lb{name: "HAProxy", snat: Endpoint{"10.40.0.3", 0}, add: func(c Endpoint) headers.List {
+	haproxy = lb{name: fingerprint.VendorHAProxy, snat: Endpoint{"10.40.0.3", 0}, add: func(c Endpoint) headers.List {
 		return headers.List{{Name: "X-Forwarded-For", Value: c.Address}, {Name: "X-Forwarded-Proto", Value: "https"}}
 	}}
 	direct = lb{name: "none", add: func(Endpoint) headers.List { return nil }}

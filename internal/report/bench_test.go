@@ -6,7 +6,6 @@ import (
 	"io"
 	"testing"
 
-	"github.com/frebscan/frebscan/internal/diagnose"
 	"github.com/frebscan/frebscan/internal/gen"
 	"github.com/frebscan/frebscan/internal/scan"
 )
@@ -19,18 +18,18 @@ func BenchmarkWriteScanNDJSON(b *testing.B) {
 	if err := gen.WriteCorpus(dir, gen.CorpusOptions{Files: 500, Seed: 1}); err != nil {
 		b.Fatal(err)
 	}
-	r, err := scan.Run(context.Background(), scan.Options{Inputs: []string{dir}, Settings: diagnose.DefaultSettings()})
+	r, err := scan.Run(context.Background(), scanOptions(scan.Options{Inputs: []string{dir}}))
 	if err != nil {
 		b.Fatal(err)
 	}
 	var out bytes.Buffer
-	if err := WriteScan(&out, "ndjson", r, ScanOptions{}); err != nil {
+	if err := writeScan(&out, "ndjson", r, Options{}); err != nil {
 		b.Fatal(err)
 	}
 	b.SetBytes(int64(out.Len()))
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := WriteScan(io.Discard, "ndjson", r, ScanOptions{}); err != nil {
+		if err := writeScan(io.Discard, "ndjson", r, Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}

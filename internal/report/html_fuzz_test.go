@@ -2,18 +2,16 @@ package report
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"strings"
 	"testing"
 
 	"golang.org/x/net/html"
 
-	"github.com/frebscan/frebscan/internal/diagnose"
-	"github.com/frebscan/frebscan/internal/diagnose/rules"
 	"github.com/frebscan/frebscan/internal/freb"
 	"github.com/frebscan/frebscan/internal/gen"
 	"github.com/frebscan/frebscan/internal/headers"
-	"github.com/frebscan/frebscan/internal/redact"
 	"github.com/frebscan/frebscan/internal/scan"
 )
 
@@ -91,17 +89,14 @@ func renderFuzzPage(tb testing.TB, base *freb.Trace, v [6]string) []byte {
 		ev.Data = append(append([]freb.Field(nil), ev.Data...), freb.Field{Name: v[5], Value: v[5]})
 		tr.Events[0] = ev
 	}
-	settings := diagnose.DefaultSettings()
-	engine := rules.Engine()
-	s := diagnose.NewSubject(&tr, settings)
-	findings := engine.Trace(s)
-	r := scan.Collect([]scan.Traced{{Subject: s, Findings: findings, Size: 1}}, scan.Options{Inputs: []string{"fuzz"}, Settings: settings, Tool: "frebscan fuzz"})
-	doc := &scan.TraceDoc{Trace: redact.Trace(&tr), Client: &s.Client, Findings: findings}
-	if s.Proxy.Present {
-		doc.Proxy = &s.Proxy
+	so := scanOptions(scan.Options{Inputs: []string{tr.File}, Tool: "frebscan fuzz", Workers: 1,
+		Read: func(string) (*freb.Trace, int64, error) { return &tr, 1, nil }})
+	r, err := scan.Run(context.Background(), so)
+	if err != nil {
+		tb.Fatal(err)
 	}
 	var b bytes.Buffer
-	err := WriteScan(&b, "html", r, ScanOptions{Detail: func(string) (*scan.TraceDoc, error) { return doc, nil }})
+	err = writeScan(&b, "html", r, Options{Detail: scan.Detailer(so)})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/frebscan/frebscan/internal/diagnose"
-	"github.com/frebscan/frebscan/internal/diagnose/rules"
 	"github.com/frebscan/frebscan/internal/scan"
 )
 
@@ -117,11 +116,8 @@ type htmlRow struct {
 
 // buildPage turns a scan result into the page model. detail re-reads
 // traces for the full views; it may be nil.
-func buildPage(r *scan.Result, opts ScanOptions) *htmlPage {
+func buildPage(r *scan.Result, opts Options) *htmlPage {
 	p := &htmlPage{Tool: r.Tool, Generated: r.Started.UTC().Format("2006-01-02 15:04:05 UTC"), Partial: r.Partial}
-	if r.Started.IsZero() {
-		p.Generated = time.Now().UTC().Format("2006-01-02 15:04:05 UTC")
-	}
 	rowOf := map[string]int{}
 	for i, row := range r.Traces {
 		rowOf[row.File] = i
@@ -137,15 +133,11 @@ func buildPage(r *scan.Result, opts ScanOptions) *htmlPage {
 	for _, k := range sortedKeys(r.Filters) {
 		p.Filters = append(p.Filters, kv{k, r.Filters[k]})
 	}
-	engine := rules.Engine()
 	details := detailSet(r, opts)
 	for _, g := range r.Findings {
-		hg := htmlGroup{Group: g, ID: "f-" + g.Rule, Seen: seen(g.FirstSeen, g.LastSeen), FixVendor: fixVendor(g, engine)}
+		hg := htmlGroup{Group: g, ID: "f-" + g.Rule, Seen: seen(g.FirstSeen, g.LastSeen), FixVendor: fixVendor(g), Explanation: g.Explanation}
 		if g.Severity == diagnose.Info {
 			hg.ID += "-info"
-		}
-		if rule := engine.Rule(g.Rule); rule != nil {
-			hg.Explanation = rule.Explanation
 		}
 		for _, f := range g.Examples {
 			hg.Examples = append(hg.Examples, example(f, link))
@@ -164,7 +156,7 @@ func buildPage(r *scan.Result, opts ScanOptions) *htmlPage {
 			p.Groups = append(p.Groups, hg)
 		}
 	}
-	p.Summary = summarise(r, engine)
+	p.Summary = summarise(r)
 	p.Title = "frebscan: " + p.Summary.Lead
 	p.Sequences = sequences(r, link)
 	p.Timeline = timelineChart(r.Tables.Timeline)
@@ -244,7 +236,7 @@ func seen(from, to time.Time) string {
 func example(f diagnose.Finding, link func(string) htmlLink) htmlExample {
 	ex := htmlExample{Summary: f.Summary, Steps: steps(f.Sequence, link)}
 	for _, e := range f.Evidence {
-		he := htmlEvidence{Where: e.Where, Name: e.Name, Value: clipLong(e.Value)}
+		he := htmlEvidence{Where: string(e.Where), Name: e.Name, Value: clipLong(e.Value)}
 		if e.File != "" {
 			he.Link = link(e.File)
 		}
@@ -425,23 +417,23 @@ func refersTo(f diagnose.Finding, file string) bool {
 
 func addMark(marks map[string]bool, e diagnose.Evidence) {
 	switch e.Where {
-	case "request header":
+	case diagnose.InRequestHeader:
 		marks["req:"+strings.ToLower(e.Name)] = true
-	case "response header":
+	case diagnose.InResponseHeader:
 		marks["resp:"+strings.ToLower(e.Name)] = true
 	}
 }
 
 // detailed is one trace re-read for the full views.
 type detailed struct {
-	doc *scan.TraceDoc
+	doc *scan.DiagnosedTrace
 	err error
 }
 
 // detailSet re-reads the traces the page shows in full, at most
 // maxDetailed: every finding's examples, then traces with findings (most
 // severe first), the slowest, and failed requests.
-func detailSet(r *scan.Result, opts ScanOptions) map[string]*detailed {
+func detailSet(r *scan.Result, opts Options) map[string]*detailed {
 	out := map[string]*detailed{}
 	if opts.Detail == nil {
 		return out

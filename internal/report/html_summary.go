@@ -36,7 +36,7 @@ type htmlProblem struct {
 	Vendor   string
 }
 
-func summarise(r *scan.Result, engine *diagnose.Engine) htmlSummary {
+func summarise(r *scan.Result) htmlSummary {
 	var s htmlSummary
 	var failures []scan.Group
 	for _, g := range r.Findings {
@@ -65,15 +65,13 @@ func summarise(r *scan.Result, engine *diagnose.Engine) htmlSummary {
 			s.More = len(failures) - maxProblems
 			break
 		}
-		p := htmlProblem{ID: "f-" + g.Rule, Severity: g.Severity, Title: g.Title, Since: seen(g.FirstSeen, g.LastSeen), Fix: prose(g.Fix), Vendor: fixVendor(g, engine)}
+		p := htmlProblem{ID: "f-" + g.Rule, Severity: g.Severity, Title: g.Title, Since: seen(g.FirstSeen, g.LastSeen), Fix: prose(g.Fix), Vendor: fixVendor(g)}
 		if len(g.Examples) > 0 && g.Examples[0].Summary != "" {
 			p.What = sentence(g.Examples[0].Summary)
 		}
 		p.Whom = whom(g)
-		if rule := engine.Rule(g.Rule); rule != nil {
-			if paras := prose(rule.Explanation); len(paras) > 0 {
-				p.Cause = paras[:1]
-			}
+		if paras := prose(g.Explanation); len(paras) > 0 {
+			p.Cause = paras[:1]
 		}
 		s.Problems = append(s.Problems, p)
 	}
@@ -225,12 +223,10 @@ func sentence(s string) string {
 
 // fixVendor names the vendor the group's fix was written for, or "" when
 // the fix is the general one (the vendor is then no part of the fix).
-func fixVendor(g scan.Group, engine *diagnose.Engine) string {
-	if rule := engine.Rule(g.Rule); rule != nil && g.Vendor != "" {
-		// Vendor fixes usually start with the vendor's name already.
-		if fix, ok := rule.VendorFixes[g.Vendor]; ok && !strings.HasPrefix(fix, g.Vendor) {
-			return g.Vendor
-		}
+func fixVendor(g scan.Group) string {
+	// Vendor fixes usually start with the vendor's name already.
+	if g.FixVendor != "" && !strings.HasPrefix(g.Fix, g.FixVendor) {
+		return g.FixVendor
 	}
 	return ""
 }

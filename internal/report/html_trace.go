@@ -56,7 +56,7 @@ type htmlStepTime struct {
 
 // traceView builds the four views of one trace. marks names the headers
 // to highlight ("req:via", "resp:persistent-auth").
-func traceView(d *scan.TraceDoc, marks map[string]bool) *htmlTrace {
+func traceView(d *scan.DiagnosedTrace, marks map[string]bool) *htmlTrace {
 	t := d.Trace
 	v := headerView(d, marks)
 	v.File = t.File
@@ -99,7 +99,7 @@ func traceView(d *scan.TraceDoc, marks map[string]bool) *htmlTrace {
 
 // headerView holds the request and response header tables alone, for a
 // finding's evidence.
-func headerView(d *scan.TraceDoc, marks map[string]bool) *htmlTrace {
+func headerView(d *scan.DiagnosedTrace, marks map[string]bool) *htmlTrace {
 	t := d.Trace
 	v := &htmlTrace{File: t.File}
 	v.ReqHeaders = headerRows(t.RequestHeaders, t.RequestHeaderChanges, marks, "req:")
@@ -126,7 +126,7 @@ func headerRows(l headers.List, changes []headers.Change, marks map[string]bool,
 	return out
 }
 
-func summaryRows(d *scan.TraceDoc) []kv {
+func summaryRows(d *scan.DiagnosedTrace) []kv {
 	t := d.Trace
 	var out []kv
 	row := func(k, v string) {

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,12 +14,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/frebscan/frebscan/internal/diagnose"
-	"github.com/frebscan/frebscan/internal/diagnose/rules"
 	"github.com/frebscan/frebscan/internal/freb"
 	"github.com/frebscan/frebscan/internal/gen"
 	"github.com/frebscan/frebscan/internal/headers"
-	"github.com/frebscan/frebscan/internal/redact"
 	"github.com/frebscan/frebscan/internal/scan"
 )
 
@@ -31,18 +29,13 @@ const samplesDir = "../../samples"
 // scanHTML scans inputs as the CLI does and renders the HTML report.
 func scanHTML(t testing.TB, inputs ...string) (*scan.Result, []byte) {
 	t.Helper()
-	settings := diagnose.DefaultSettings()
-	r, err := scan.Run(context.Background(), scan.Options{Inputs: inputs, Settings: settings, Tool: "frebscan test"})
+	so := scanOptions(scan.Options{Inputs: inputs, Tool: "frebscan test"})
+	r, err := scan.Run(context.Background(), so)
 	if err != nil {
 		t.Fatal(err)
 	}
-	engine := rules.Engine()
-	detail := func(file string) (*scan.TraceDoc, error) {
-		d, _, err := scan.Inspect(file, scan.InspectOptions{Read: freb.DefaultOptions(), Settings: settings, Engine: engine})
-		return d, err
-	}
 	var b bytes.Buffer
-	if err := WriteScan(&b, "html", r, ScanOptions{Detail: detail}); err != nil {
+	if err := writeScan(&b, "html", r, Options{Detail: scan.Detailer(so)}); err != nil {
 		t.Fatal(err)
 	}
 	return r, b.Bytes()
@@ -122,8 +115,9 @@ func writeHostile(t testing.TB) string {
 // bigCorpus is a 10,000-trace scan, built in memory from the generator's
 // corpus scenarios so the test needs no gigabyte of files: each trace is
 // generated, read and diagnosed as a scan would, then aggregated with
-// scan.Collect. Traces are generated quiet (no padding) for the scan;
-// Detail regenerates the full trace, as a re-read of the file would give.
+// scan.Run reading them through Options.Read. Traces are generated quiet
+// (no padding) for the scan; Detail regenerates the full trace, as a
+// re-read of the file would give.
 type bigCorpus struct {
 	result *scan.Result
 	html   []byte
@@ -165,72 +159,47 @@ func bigIndex(name string) (int, bool) {
 func buildBig() (bigCorpus, error) {
 	start := time.Now()
 	opt := gen.CorpusOptions{Files: bigTraces, Seed: 7, Start: time.Date(2024, 3, 12, 6, 0, 0, 0, time.UTC), Hours: 10}
-	settings := diagnose.DefaultSettings()
-	engine := rules.Engine()
-	// Generated and read on every CPU: this is most of the test's time.
-	items := make([]scan.Traced, bigTraces)
-	errs := make([]error, bigTraces)
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < runtime.NumCPU(); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				s := gen.CorpusScenario(opt, i)
-				s.Padding, s.Quiet, s.ResponseBody = 0, true, ""
-				data, err := gen.Bytes(s)
-				if err != nil {
-					errs[i] = err
-					continue
-				}
-				tr, err := freb.Read(bytes.NewReader(data), bigName(i), freb.Options{SlowSteps: 5})
-				if err != nil {
-					errs[i] = fmt.Errorf("%s: %w", bigName(i), err)
-					continue
-				}
-				sub := diagnose.NewSubject(tr, settings)
-				items[i] = scan.Traced{Subject: sub, Findings: engine.Trace(sub), Size: int64(len(data))}
+	generate := func(quiet bool) func(string) (*freb.Trace, int64, error) {
+		return func(name string) (*freb.Trace, int64, error) {
+			i, ok := bigIndex(name)
+			if !ok {
+				return nil, 0, os.ErrNotExist
 			}
-		}()
-	}
-	for i := 0; i < bigTraces; i++ {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return bigCorpus{}, err
+			s := gen.CorpusScenario(opt, i)
+			read := freb.DefaultOptions()
+			if quiet {
+				s.Padding, s.Quiet, s.ResponseBody = 0, true, ""
+				read = freb.Options{SlowSteps: 5}
+			}
+			data, err := gen.Bytes(s)
+			if err != nil {
+				return nil, 0, err
+			}
+			tr, err := freb.Read(bytes.NewReader(data), name, read)
+			if err != nil {
+				return nil, 0, fmt.Errorf("%s: %w", name, err)
+			}
+			return tr, int64(len(data)), nil
 		}
 	}
-	r := scan.Collect(items, scan.Options{Inputs: []string{"corpus"}, Settings: settings, Tool: "frebscan test"})
+	names := make([]string, bigTraces)
+	for i := range names {
+		names[i] = bigName(i)
+	}
+	// Generated and read on every CPU: this is most of the test's time.
+	so := scanOptions(scan.Options{Inputs: names, Tool: "frebscan test", Workers: runtime.NumCPU(), Read: generate(true)})
+	r, err := scan.Run(context.Background(), so)
+	if err != nil {
+		return bigCorpus{}, err
+	}
+	if len(r.Unreadable) > 0 {
+		return bigCorpus{}, errors.New(r.Unreadable[0].Error)
+	}
 	built := time.Since(start)
-	detail := func(file string) (*scan.TraceDoc, error) {
-		i, ok := bigIndex(file)
-		if !ok {
-			return nil, os.ErrNotExist
-		}
-		data, err := gen.Bytes(gen.CorpusScenario(opt, i))
-		if err != nil {
-			return nil, err
-		}
-		tr, err := freb.Read(bytes.NewReader(data), file, freb.DefaultOptions())
-		if err != nil {
-			return nil, err
-		}
-		sub := diagnose.NewSubject(tr, settings)
-		fs := engine.Trace(sub)
-		diagnose.Sort(fs)
-		d := &scan.TraceDoc{Trace: redact.Trace(tr), Client: &sub.Client, Findings: fs}
-		if sub.Proxy.Present {
-			d.Proxy = &sub.Proxy
-		}
-		return d, nil
-	}
+	so.Read = generate(false)
 	start = time.Now()
 	var b bytes.Buffer
-	if err := WriteScan(&b, "html", r, ScanOptions{Detail: detail}); err != nil {
+	if err := writeScan(&b, "html", r, Options{Detail: scan.Detailer(so)}); err != nil {
 		return bigCorpus{}, err
 	}
 	return bigCorpus{result: r, html: b.Bytes(), build: built, render: time.Since(start)}, nil

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/frebscan/frebscan/internal/diagnose"
 	"github.com/frebscan/frebscan/internal/scan"
 )
 
@@ -45,12 +44,12 @@ func TestLineEncoderMatchesEncodingJSON(t *testing.T) {
 // TestNDJSONUnchanged: the report of the samples is what encoding/json
 // writes for the same events, line for line.
 func TestNDJSONUnchanged(t *testing.T) {
-	r, err := scan.Run(context.Background(), scan.Options{Inputs: []string{"../../samples", "../freb/testdata"}, Settings: diagnose.DefaultSettings()})
+	r, err := scan.Run(context.Background(), scanOptions(scan.Options{Inputs: []string{"../../samples", "../freb/testdata"}}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var got bytes.Buffer
-	if err := WriteScan(&got, "ndjson", r, ScanOptions{}); err != nil {
+	if err := writeScan(&got, "ndjson", r, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	groups := map[string]*scan.Group{}

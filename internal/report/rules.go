@@ -1,8 +1,10 @@
 package report
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	"github.com/jedib0t/go-pretty/v6/table"
@@ -11,8 +13,9 @@ import (
 	"github.com/frebscan/frebscan/internal/diagnose"
 )
 
-// WriteRulesText lists the catalogue: ID, severity, title.
-func WriteRulesText(w io.Writer, rules []*diagnose.Rule, s Style) error {
+// writeRulesText lists the catalogue: ID, severity, title.
+func writeRulesText(w io.Writer, d Document, o Options) error {
+	rules, s := d.Rules, o.Style
 	tw := s.table("")
 	tw.AppendHeader(table.Row{"ID", "Severity", "Title"})
 	tw.SetColumnConfigs([]table.ColumnConfig{{Number: 3, WidthMax: s.valueWidth(42), WidthMaxEnforcer: text.WrapSoft}})
@@ -48,9 +51,27 @@ func WriteExplainText(w io.Writer, r *diagnose.Rule, s Style) error {
 	return err
 }
 
-// WriteRulesMarkdown writes the catalogue as docs/RULES.md; a test keeps
-// the committed file in step with the code.
-func WriteRulesMarkdown(w io.Writer, rules []*diagnose.Rule) error {
+// writeRulesJSON lists the catalogue for scripts: ID, severity, title.
+func writeRulesJSON(w io.Writer, d Document, _ Options) error {
+	type row struct {
+		ID       string `json:"id"`
+		Severity string `json:"severity"`
+		Title    string `json:"title"`
+	}
+	out := make([]row, 0, len(d.Rules))
+	for _, r := range d.Rules {
+		out = append(out, row{r.ID, r.Severity.String(), r.Title})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+// writeRulesMarkdown writes the catalogue as docs/RULES.md, by ID; a test
+// keeps the committed file in step with the code.
+func writeRulesMarkdown(w io.Writer, d Document, _ Options) error {
+	rules := append([]*diagnose.Rule(nil), d.Rules...)
+	sort.Slice(rules, func(i, j int) bool { return rules[i].ID < rules[j].ID })
 	var b strings.Builder
 	b.WriteString("# frebscan rule catalogue\n\nGenerated from `internal/diagnose/rules` (`go test ./internal/report -run TestRulesDoc -update`). IDs are stable: reports, JSON and `--rule` filters use them.\n\n")
 	b.WriteString("| ID | Severity | Title |\n|---|---|---|\n")

@@ -16,7 +16,7 @@ var update = flag.Bool("update", false, "rewrite golden files and docs/RULES.md"
 // documentation never drifts from the code.
 func TestRulesDoc(t *testing.T) {
 	var b bytes.Buffer
-	if err := WriteRulesMarkdown(&b, rules.All()); err != nil {
+	if err := Write(&b, "markdown", Document{Kind: KindRules, Rules: rules.Catalogue()}, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join("..", "..", "docs", "RULES.md")

@@ -10,14 +10,12 @@ import (
 	"github.com/frebscan/frebscan/internal/scan"
 )
 
-func init() { registerScanFormat("csv", writeScanCSV) }
-
 // csvHeader is the column order of `scan --format csv`: one row per trace,
 // the findings as a semicolon list, ready for a spreadsheet's filters.
 var csvHeader = []string{"time", "file", "server", "site", "verb", "url", "status", "time_taken_ms", "failure_reason",
 	"client", "user_agent", "client_family", "proxy", "auth", "error_module", "error_code", "findings", "max_severity", "truncated", "warnings"}
 
-func writeScanCSV(w io.Writer, r *scan.Result, _ ScanOptions) error {
+func writeScanCSV(w io.Writer, r *scan.Result, _ Options) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(csvHeader); err != nil {
 		return err

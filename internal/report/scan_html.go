@@ -15,8 +15,6 @@ import (
 	"github.com/frebscan/frebscan/templates"
 )
 
-func init() { registerScanFormat("html", writeScanHTML) }
-
 // htmlAssets are the parsed templates and the inline stylesheet and
 // script with the Content-Security-Policy that allows exactly them.
 type htmlAssets struct {
@@ -80,7 +78,7 @@ type htmlDoc struct {
 }
 
 // writeScanHTML writes the self-contained HTML incident report.
-func writeScanHTML(w io.Writer, r *scan.Result, opts ScanOptions) error {
+func writeScanHTML(w io.Writer, r *scan.Result, opts Options) error {
 	a, err := loadAssets()
 	if err != nil {
 		return err

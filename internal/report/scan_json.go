@@ -7,11 +7,9 @@ import (
 	"github.com/frebscan/frebscan/internal/scan"
 )
 
-func init() { registerScanFormat("json", writeScanJSON) }
-
 // writeScanJSON writes the whole result as one document; its schema is
 // docs/scan.schema.json.
-func writeScanJSON(w io.Writer, r *scan.Result, _ ScanOptions) error {
+func writeScanJSON(w io.Writer, r *scan.Result, _ Options) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)

@@ -9,13 +9,11 @@ import (
 	"github.com/frebscan/frebscan/internal/scan"
 )
 
-func init() { registerScanFormat("ndjson", writeScanNDJSON) }
-
 // writeScanNDJSON writes one line per trace and one per finding, with
 // Elastic Common Schema field names, so Filebeat or Fluent Bit can ship
 // the file to Elasticsearch, OpenSearch or Splunk without an ingest
 // pipeline. Dotted names are nested objects, as ECS expects.
-func writeScanNDJSON(w io.Writer, r *scan.Result, _ ScanOptions) error {
+func writeScanNDJSON(w io.Writer, r *scan.Result, _ Options) error {
 	enc := newLineEncoder()
 	groups := map[string]*scan.Group{}
 	for i := range r.Findings {

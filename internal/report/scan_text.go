@@ -13,12 +13,10 @@ import (
 	"github.com/frebscan/frebscan/internal/scan"
 )
 
-func init() { registerScanFormat("text", writeScanText) }
-
 // writeScanText is the incident report for a terminal: the header, the
 // findings grouped by rule (most severe first) with who, where, the
 // vendor, the fix and a trace to open, then the distributions.
-func writeScanText(w io.Writer, r *scan.Result, opts ScanOptions) error {
+func writeScanText(w io.Writer, r *scan.Result, opts Options) error {
 	s := opts.Style
 	var b strings.Builder
 	scanHeader(&b, r, s)
@@ -116,7 +114,7 @@ func writeGroup(b *strings.Builder, g *scan.Group, s Style) {
 			line("Sequence", diagnose.FormatSteps(ex.Sequence))
 		}
 		for _, e := range ex.Evidence {
-			if e.Where == "request header" || e.Where == "response header" || e.Where == "event" {
+			if e.Where == diagnose.InRequestHeader || e.Where == diagnose.InResponseHeader || e.Where == diagnose.InEvent {
 				line("Evidence", fmt.Sprintf("%s %s: %s", e.Where, e.Name, e.Value))
 			}
 		}

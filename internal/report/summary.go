@@ -15,7 +15,7 @@ type kv struct{ K, V string }
 // list, so the two views cannot drift apart. arrow joins the TCP
 // endpoints and the URLs of re-executions ("->" on a terminal that may
 // not have "→").
-func requestSummary(d *scan.TraceDoc, arrow string) []kv {
+func requestSummary(d *scan.DiagnosedTrace, arrow string) []kv {
 	t := d.Trace
 	var out []kv
 	row := func(k, v string) {

@@ -12,8 +12,8 @@ import (
 // array for several, so `show one.xml | jq .url` works without [0].
 // Events are included only when withEvents is set; they are most of the
 // size and rarely what a script wants.
-func WriteTracesJSON(w io.Writer, docs []*scan.TraceDoc, withEvents bool) error {
-	out := make([]*scan.TraceDoc, len(docs))
+func WriteTracesJSON(w io.Writer, docs []*scan.DiagnosedTrace, withEvents bool) error {
+	out := make([]*scan.DiagnosedTrace, len(docs))
 	for i, d := range docs {
 		t := *d.Trace
 		if !withEvents {

@@ -25,7 +25,7 @@ type TraceOptions struct {
 // WriteTraceText writes the terminal view of one trace, in the spirit of
 // freb.xsl's Request Summary and Request Details, with frebscan's findings
 // right after the summary.
-func WriteTraceText(w io.Writer, d *scan.TraceDoc, opts TraceOptions) error {
+func WriteTraceText(w io.Writer, d *scan.DiagnosedTrace, opts TraceOptions) error {
 	s := opts.Style
 	t := d.Trace
 	var b strings.Builder
@@ -80,7 +80,7 @@ func twoColumn(title string, s Style, keyWidth int) table.Writer {
 	return tw
 }
 
-func summaryTable(d *scan.TraceDoc, s Style) table.Writer {
+func summaryTable(d *scan.DiagnosedTrace, s Style) table.Writer {
 	t := d.Trace
 	tw := twoColumn("Request summary", s, 16)
 	row := func(k, v string) {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/frebscan/frebscan/internal/diagnose"
+	"github.com/frebscan/frebscan/internal/fingerprint"
 	"github.com/frebscan/frebscan/internal/freb"
 )
 
@@ -22,7 +23,6 @@ const maxWarningsListed = 500
 // and one compact row per trace, never the traces themselves.
 type aggregator struct {
 	opts    Options
-	engine  *diagnose.Engine
 	started time.Time
 	r       *Result
 	corr    *diagnose.Correlator
@@ -34,6 +34,9 @@ type aggregator struct {
 	slowest                                                  []Row
 	// owned holds one copy of each string a row keeps (see own).
 	owned map[string]string
+	// kept finds a kept trace by file, to attach the sequence findings
+	// that end on it (KeepTraces).
+	kept map[string]*DiagnosedTrace
 }
 
 type counter map[string]int
@@ -67,17 +70,18 @@ type groupAgg struct {
 	clients, agents, urls, servers, vendors counter
 }
 
-func newAggregator(opts Options, engine *diagnose.Engine) *aggregator {
+func newAggregator(opts Options) *aggregator {
 	if opts.Top <= 0 {
 		opts.Top = 10
 	}
 	return &aggregator{
-		opts: opts, engine: engine, started: time.Now(),
+		opts: opts, started: opts.Clock(),
 		r: &Result{SchemaVersion: SchemaVersion, Tool: opts.Tool, Inputs: opts.Inputs,
 			Findings: []Group{}, Traces: []Row{}, Unreadable: []FileError{}, Warnings: []FileWarning{}, NotFREB: []FileError{},
 			Summary: Summary{BySeverity: map[string]int{}}},
 		corr:     diagnose.NewCorrelator(),
 		selected: map[string]int{},
+		kept:     map[string]*DiagnosedTrace{},
 		statuses: counter{}, urls: counter{}, clients: counter{}, agents: counter{}, proxies: counter{},
 		servers: counter{}, sites: counter{},
 		groups: map[string]*groupAgg{},
@@ -101,6 +105,10 @@ func (a *aggregator) add(o outcome) {
 		return
 	}
 	t, s := o.trace, o.subject
+	if o.kept != nil {
+		r.Diagnosed = append(r.Diagnosed, o.kept)
+		a.kept[t.File] = o.kept
+	}
 	r.Summary.Traces++
 	r.Summary.Bytes += o.size
 	a.corr.Add(s)
@@ -216,7 +224,18 @@ func (a *aggregator) count(row Row, t *freb.Trace) {
 
 func (a *aggregator) keepSlow(row Row) {
 	n := a.opts.Top
-	i := sort.Search(len(a.slowest), func(i int) bool { return a.slowest[i].TimeTakenMs < row.TimeTakenMs })
+	// Slowest first; ties by time, then file, so the table does not
+	// depend on the order files were read in.
+	i := sort.Search(len(a.slowest), func(i int) bool {
+		s := a.slowest[i]
+		if s.TimeTakenMs != row.TimeTakenMs {
+			return s.TimeTakenMs < row.TimeTakenMs
+		}
+		if !s.Time.Equal(row.Time) {
+			return s.Time.After(row.Time)
+		}
+		return s.File > row.File
+	})
 	if i >= n {
 		return
 	}
@@ -251,7 +270,7 @@ func (a *aggregator) addFinding(f *diagnose.Finding, row Row, s *diagnose.Subjec
 	if f.Severity > g.Severity || g.Count == 1 {
 		g.Severity = f.Severity
 	}
-	if rank(f.Confidence) < rank(g.Confidence) {
+	if f.Confidence.Rank() > g.Confidence.Rank() {
 		g.Confidence = f.Confidence
 	}
 	if !row.Time.IsZero() {
@@ -269,12 +288,24 @@ func (a *aggregator) addFinding(f *diagnose.Finding, row Row, s *diagnose.Subjec
 	if s != nil && s.Proxy.Present {
 		ga.vendors.add(s.Proxy.Vendor)
 	}
-	a.keepExample(g, *f)
+	a.keepExample(g, *f, row.Time)
 }
 
-// keepExample keeps the most confident findings, sequence findings first:
-// they carry the most evidence.
-func (a *aggregator) keepExample(g *Group, f diagnose.Finding) {
+// lastTrace is the trace a finding is reported on: the only one, or the
+// last of a sequence.
+func lastTrace(f diagnose.Finding) string {
+	if len(f.Traces) == 0 {
+		return ""
+	}
+	return f.Traces[len(f.Traces)-1]
+}
+
+// keepExample keeps a group's examples by a stated rule, so the same
+// traces give the same examples whatever order the workers finished in:
+// sequence findings first (they carry the most evidence), then the most
+// severe, the most confident, the earliest, and by file name.
+func (a *aggregator) keepExample(g *Group, f diagnose.Finding, when time.Time) {
+	f.When = when
 	better := func(x, y diagnose.Finding) bool {
 		if (len(x.Sequence) > 0) != (len(y.Sequence) > 0) {
 			return len(x.Sequence) > 0
@@ -282,7 +313,13 @@ func (a *aggregator) keepExample(g *Group, f diagnose.Finding) {
 		if x.Severity != y.Severity {
 			return x.Severity > y.Severity
 		}
-		return rank(x.Confidence) < rank(y.Confidence)
+		if x.Confidence != y.Confidence {
+			return x.Confidence.Rank() > y.Confidence.Rank()
+		}
+		if !x.When.Equal(y.When) {
+			return x.When.Before(y.When)
+		}
+		return lastTrace(x) < lastTrace(y)
 	}
 	i := sort.Search(len(g.Examples), func(i int) bool { return better(f, g.Examples[i]) })
 	if i >= maxExamples {
@@ -296,22 +333,15 @@ func (a *aggregator) keepExample(g *Group, f diagnose.Finding) {
 	}
 }
 
-func rank(c diagnose.Confidence) int {
-	switch c {
-	case diagnose.ConfidenceHigh:
-		return 0
-	case diagnose.ConfidenceMedium:
-		return 1
-	}
-	return 2
-}
-
 // finish correlates, then freezes counters into tables.
 func (a *aggregator) finish() *Result {
 	r := a.r
 	for _, seq := range a.corr.Sequences() {
-		for _, f := range a.engine.Sequence(seq) {
-			last := f.Traces[len(f.Traces)-1]
+		for _, f := range a.opts.Engine.Sequence(seq) {
+			last := lastTrace(f)
+			if d := a.kept[last]; d != nil {
+				d.Findings = append(d.Findings, f)
+			}
 			idx, ok := a.selected[last]
 			if !ok || !a.opts.Filter.findingMatch(&f) {
 				continue
@@ -329,11 +359,15 @@ func (a *aggregator) finish() *Result {
 		g := ga.g
 		g.Clients, g.UserAgents, g.URLs = ga.clients.top(top), ga.agents.top(top), ga.urls.top(top)
 		g.Servers, g.Vendors = ga.servers.top(top), ga.vendors.top(top)
-		if len(g.Vendors) > 0 && g.Vendors[0].Key != "unknown proxy" {
+		if len(g.Vendors) > 0 && g.Vendors[0].Key != fingerprint.UnknownProxy {
 			g.Vendor = g.Vendors[0].Key
 		}
-		if rule := a.engine.Rule(g.Rule); rule != nil {
+		if rule := a.opts.Engine.Rule(g.Rule); rule != nil {
 			g.Fix = rule.FixFor(g.Vendor)
+			g.Explanation = rule.Explanation
+			if _, ok := rule.VendorFixes[g.Vendor]; ok {
+				g.FixVendor = g.Vendor
+			}
 		}
 		if len(g.Examples) > 0 && len(g.Examples[0].Traces) > 0 {
 			g.Example = g.Examples[0].Traces[len(g.Examples[0].Traces)-1]

@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/frebscan/frebscan/internal/diagnose"
 	"github.com/frebscan/frebscan/internal/gen"
 )
 
@@ -42,7 +41,7 @@ func BenchmarkRun(b *testing.B) {
 		workers int
 	}{{"workers=1", 1}, {"workers=NumCPU", 0}} {
 		b.Run(bc.name, func(b *testing.B) {
-			opts := Options{Inputs: []string{dir}, Workers: bc.workers, Settings: diagnose.DefaultSettings()}
+			opts := withDefaults(Options{Inputs: []string{dir}, Workers: bc.workers})
 			b.SetBytes(size)
 			b.ReportAllocs()
 			for b.Loop() {

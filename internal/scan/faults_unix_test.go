@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/frebscan/frebscan/internal/diagnose"
 	"github.com/frebscan/frebscan/internal/freb"
 	"github.com/frebscan/frebscan/internal/gen"
 )
@@ -63,7 +62,7 @@ func TestScanFaults(t *testing.T) {
 
 	done := make(chan *Result, 1)
 	go func() {
-		r, _ := Run(context.Background(), Options{Inputs: []string{dir, fifo}, Workers: 2, Settings: diagnose.DefaultSettings()})
+		r, _ := Run(context.Background(), withDefaults(Options{Inputs: []string{dir, fifo}, Workers: 2}))
 		done <- r
 	}()
 	var r *Result

@@ -1,10 +1,8 @@
 package scan
 
 import (
-	"fmt"
 	"net"
 	"path"
-	"strconv"
 	"strings"
 	"time"
 
@@ -37,73 +35,9 @@ type StatusMatch struct {
 	Sub    int // -1: any substatus
 }
 
-// ParseStatusList reads --status: comma-separated codes, code.sub,
-// classes (4xx) and ranges (400-404).
-func ParseStatusList(s string) ([]StatusMatch, error) {
-	var out []StatusMatch
-	for _, term := range strings.Split(s, ",") {
-		term = strings.ToLower(strings.TrimSpace(term))
-		if term == "" {
-			continue
-		}
-		m, err := parseStatusTerm(term)
-		if err != nil {
-			return nil, fmt.Errorf("--status %q: %w", term, err)
-		}
-		out = append(out, m)
-	}
-	return out, nil
-}
-
-func parseStatusTerm(term string) (StatusMatch, error) {
-	if len(term) == 3 && strings.HasSuffix(term, "xx") && term[0] >= '1' && term[0] <= '5' {
-		c := int(term[0]-'0') * 100
-		return StatusMatch{Lo: c, Hi: c + 99, Sub: -1}, nil
-	}
-	if lo, hi, ok := strings.Cut(term, "-"); ok {
-		a, err1 := strconv.Atoi(lo)
-		b, err2 := strconv.Atoi(hi)
-		if err1 != nil || err2 != nil || a > b || a < 100 || b > 999 {
-			return StatusMatch{}, fmt.Errorf("want a range like 400-499")
-		}
-		return StatusMatch{Lo: a, Hi: b, Sub: -1}, nil
-	}
-	code, sub, ok := freb.ParseStatus(term)
-	if !ok || code < 100 || code > 999 {
-		return StatusMatch{}, fmt.Errorf("want 400, 401.2, 5xx or 400-499")
-	}
-	m := StatusMatch{Lo: code, Hi: code, Sub: -1}
-	if strings.Contains(term, ".") {
-		m.Sub = sub
-	}
-	return m, nil
-}
-
-func (m StatusMatch) match(code, sub int) bool {
+// Match reports whether a status code and substatus are in the term.
+func (m StatusMatch) Match(code, sub int) bool {
 	return code >= m.Lo && code <= m.Hi && (m.Sub < 0 || m.Sub == sub)
-}
-
-// ParseTime reads --since/--until: an RFC 3339 time, a date, "date time",
-// or a duration back from now (90m, 24h, 7d).
-func ParseTime(s string, now time.Time) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return time.Time{}, nil
-	}
-	if strings.HasSuffix(s, "d") {
-		if n, err := strconv.Atoi(strings.TrimSuffix(s, "d")); err == nil && n >= 0 {
-			return now.Add(-time.Duration(n) * 24 * time.Hour), nil
-		}
-	}
-	if d, err := time.ParseDuration(s); err == nil && d >= 0 {
-		return now.Add(-d), nil
-	}
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02"} {
-		if t, err := time.ParseInLocation(layout, s, time.Local); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("%q is not a time (2026-03-02, \"2026-03-02 14:00\", RFC 3339) or a duration (90m, 24h, 7d)", s)
 }
 
 // traceMatch decides whether a trace is in the report.
@@ -111,7 +45,7 @@ func (f *Filter) traceMatch(t *freb.Trace, s *diagnose.Subject, when time.Time) 
 	if len(f.Status) > 0 {
 		ok := false
 		for _, m := range f.Status {
-			ok = ok || m.match(t.StatusCode, t.SubStatusCode)
+			ok = ok || m.Match(t.StatusCode, t.SubStatusCode)
 		}
 		if !ok {
 			return false

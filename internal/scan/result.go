@@ -44,6 +44,10 @@ type Result struct {
 	// Correlation is every client sequence the scan built, for scheduled
 	// scans to carry into the next run; not part of reports.
 	Correlation []*diagnose.Sequence `json:"-"`
+	// Diagnosed holds every trace read, in full, in input order, when the
+	// scan was asked to keep them (Options.KeepTraces: frebscan show).
+	// Sequence findings are attached to the trace they end on.
+	Diagnosed []*DiagnosedTrace `json:"-"`
 }
 
 // Summary is the header of a report.
@@ -90,9 +94,15 @@ type Group struct {
 	// Vendors are the proxy vendors seen on the affected traces.
 	Vendors []Count `json:"vendors"`
 	// Fix is the fix for the most common vendor.
-	Fix        string   `json:"fix"`
-	Vendor     string   `json:"vendor,omitempty"`
-	References []string `json:"references"`
+	Fix    string `json:"fix"`
+	Vendor string `json:"vendor,omitempty"`
+	// FixVendor is Vendor when the rule has a fix written for it, "" when
+	// Fix is the general one.
+	FixVendor string `json:"-"`
+	// Explanation is the rule's explanation, for reports that show it
+	// beside the findings without looking the rule up.
+	Explanation string   `json:"-"`
+	References  []string `json:"references"`
 	// Example is a trace file to open with `frebscan show`.
 	Example string `json:"example"`
 	// Examples are a few findings in full (evidence, sequence), the most

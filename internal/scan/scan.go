@@ -11,13 +11,18 @@ import (
 	"time"
 
 	"github.com/frebscan/frebscan/internal/diagnose"
-	"github.com/frebscan/frebscan/internal/diagnose/rules"
 	"github.com/frebscan/frebscan/internal/freb"
 )
 
 // Options configure a scan.
 type Options struct {
-	Inputs  []string
+	Inputs []string
+	// Engine runs the rules. The command layer builds it once from the
+	// catalogue and passes it down; a test may pass an engine of two rules.
+	Engine *diagnose.Engine
+	// Clock gives the current time (the report's start, durations): the
+	// command layer passes time.Now, tests a fixed clock.
+	Clock   func() time.Time
 	Workers int
 	Filter  Filter
 	// FilterDesc describes Filter as the user gave it, for the report.
@@ -27,6 +32,13 @@ type Options struct {
 	Top int
 	// Tool names the program and version in the result.
 	Tool string
+	// KeepTraces keeps every trace read, in full (events too unless
+	// SkipEvents), diagnosed and redacted, in Result.Diagnosed, in the
+	// order the inputs name them: `frebscan show` is a scan with it set.
+	// Memory then grows with the traces, so scans of folders leave it off.
+	KeepTraces bool
+	// SkipEvents leaves events out of kept traces (show --events none).
+	SkipEvents bool
 	// Progress, when set, is called from the scanning goroutine after each
 	// file; Total is known only after a counting pass, which Run makes
 	// when Progress is set.
@@ -47,6 +59,11 @@ type Options struct {
 	// Limits bound what one file may cost; a file past one is read in
 	// part (or not at all) with a warning or error in the result.
 	Limits Limits
+	// Read, when set, replaces reading files: the inputs are then names
+	// of traces, taken as given (not walked), and Read returns each trace
+	// and its size in bytes. Tests use it to scan traces built in memory
+	// through the same diagnosis and aggregation as files.
+	Read func(name string) (*freb.Trace, int64, error)
 }
 
 // Progress reports how far a scan is.
@@ -59,11 +76,19 @@ type Progress struct {
 
 // outcome is one file's result, passed from a worker to the aggregator.
 type outcome struct {
-	path     string
-	size     int64
-	trace    *freb.Trace
-	subject  *diagnose.Subject
+	// seq is the file's place in the walk: the aggregator takes outcomes
+	// in this order whatever order the workers finish in, so the report
+	// is the same bytes for any --workers.
+	seq     int
+	path    string
+	size    int64
+	trace   *freb.Trace
+	subject *diagnose.Subject
+	// findings are the trace's own findings (sequence findings come when
+	// the scan finishes).
 	findings []diagnose.Finding
+	// kept is the trace in full, for KeepTraces.
+	kept *DiagnosedTrace
 	// where is the result of Filter.Where, evaluated on the worker
 	// because it reads the file again.
 	where bool
@@ -77,18 +102,24 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if len(opts.Inputs) == 0 {
 		return nil, errors.New("no input: name FREB files or directories")
 	}
+	if opts.Engine == nil || opts.Clock == nil {
+		return nil, errors.New("scan: Options.Engine and Options.Clock are required")
+	}
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.NumCPU()
 	}
-	engine := rules.Engine()
-	agg := newAggregator(opts, engine)
+	agg := newAggregator(opts)
 	for _, seq := range opts.Seed {
 		for _, st := range seq.Steps {
 			agg.corr.AddStep(*seq, st)
 		}
 	}
 
+	walk := walk
+	if opts.Read != nil {
+		walk = listNames
+	}
 	var total int
 	var totalBytes int64
 	if opts.Progress != nil {
@@ -99,13 +130,18 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		})
 	}
 
-	paths := make(chan candidate, workers*4)
-	results := make(chan outcome, workers*4)
+	// window bounds how far the workers may run ahead of the oldest file
+	// not finished yet, so outcomes waiting for their turn stay few.
+	window := workers * 8
+	tokens := make(chan struct{}, window)
+	paths := make(chan job, workers*4)
+	results := make(chan outcome, window)
 	var failMu sync.Mutex
 	var walkFailures []FileError
 	skipped, unchanged := 0, 0
 	go func() {
 		defer close(paths)
+		n := 0
 		walk(ctx, opts.Inputs, walkEvents{
 			file: func(c candidate) bool {
 				if opts.Skip != nil && opts.Skip(c.path, c.size) {
@@ -115,11 +151,13 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 					return true
 				}
 				select {
-				case paths <- c:
-					return true
+				case tokens <- struct{}{}:
 				case <-ctx.Done():
 					return false
 				}
+				paths <- job{seq: n, c: c}
+				n++
+				return true
 			},
 			skipped: func(string) { failMu.Lock(); skipped++; failMu.Unlock() },
 			failed: func(p string, err error) {
@@ -130,28 +168,29 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		})
 	}()
 
-	read := freb.Options{SlowSteps: 5, Reader: opts.Reader}
-	opts.Limits.Apply(&read)
+	d := newDiagnoser(opts)
 	var wg sync.WaitGroup
 	for i := 0; i < workers; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for c := range paths {
-				results <- process(c, read, opts.Settings, engine, opts.Filter.Where)
+			for j := range paths {
+				o := d.file(j.c.path, j.c.size)
+				o.seq = j.seq
+				results <- o
 			}
 		}()
 	}
 	go func() { wg.Wait(); close(results) }()
 
-	start := time.Now()
+	start := opts.Clock()
 	done := 0
 	var doneBytes int64
 	deferred := 0
-	for o := range results {
+	handle := func(o outcome) {
 		if opts.Defer != nil && opts.Defer(o.path, o.trace, o.err) {
 			deferred++
-			continue
+			return
 		}
 		if opts.OnFile != nil {
 			opts.OnFile(o.path, o.trace, o.err)
@@ -160,7 +199,22 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		done++
 		doneBytes += o.size
 		if opts.Progress != nil {
-			opts.Progress(Progress{Done: done, Total: max(total, done), Bytes: doneBytes, TotalBytes: max(totalBytes, doneBytes), Elapsed: time.Since(start)})
+			opts.Progress(Progress{Done: done, Total: max(total, done), Bytes: doneBytes, TotalBytes: max(totalBytes, doneBytes), Elapsed: opts.Clock().Sub(start)})
+		}
+	}
+	pending := map[int]outcome{}
+	next := 0
+	for o := range results {
+		pending[o.seq] = o
+		for {
+			p, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			handle(p)
+			<-tokens
+			next++
 		}
 	}
 	r := agg.finish()
@@ -175,27 +229,74 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	r.Partial = ctx.Err() != nil
 	r.Filters = opts.FilterDesc
-	r.DurationSeconds = time.Since(agg.started).Seconds()
+	r.DurationSeconds = opts.Clock().Sub(agg.started).Seconds()
 	return r, nil
 }
 
-// process reads and diagnoses one file. It runs on a worker; the trace is
-// read without keeping events, so memory per file stays small.
-func process(c candidate, read freb.Options, settings diagnose.Settings, engine *diagnose.Engine, where *freb.Where) outcome {
-	o := outcome{path: c.path, size: c.size}
+// job is one file handed to a worker, with its place in the walk.
+type job struct {
+	seq int
+	c   candidate
+}
+
+// diagnoser reads and diagnoses single files, for the workers and for
+// reports that re-read a trace in full (Detailer): one path, so a trace
+// shown in detail carries exactly the findings the scan gave it.
+type diagnoser struct {
+	read     freb.Options
+	settings diagnose.Settings
+	engine   *diagnose.Engine
+	where    *freb.Where
+	keep     bool
+	readFn   func(string) (*freb.Trace, int64, error)
+}
+
+func newDiagnoser(opts Options) *diagnoser {
+	read := freb.Options{SlowSteps: 5, Reader: opts.Reader, KeepEvents: opts.KeepTraces && !opts.SkipEvents}
+	opts.Limits.Apply(&read)
+	return &diagnoser{read: read, settings: opts.Settings, engine: opts.Engine, where: opts.Filter.Where, keep: opts.KeepTraces, readFn: opts.Read}
+}
+
+// Detailer returns a function that reads one trace in full (events
+// included) and diagnoses it on its own, with the scan's engine, settings
+// and limits: reports that expand a few traces call it instead of keeping
+// every trace of a scan in memory.
+func Detailer(opts Options) func(path string) (*DiagnosedTrace, error) {
+	d := newDiagnoser(opts)
+	d.read.KeepEvents, d.keep, d.where = true, true, nil
+	return func(path string) (*DiagnosedTrace, error) {
+		o := d.file(path, 0)
+		if o.err != nil {
+			return nil, o.err
+		}
+		return o.kept, nil
+	}
+}
+
+// file reads and diagnoses one file. Unless traces are kept, the trace is
+// read without events, so memory per file stays small.
+func (d *diagnoser) file(path string, size int64) outcome {
+	o := outcome{path: path, size: size}
+	if d.readFn != nil {
+		o.trace, o.size, o.err = d.readFn(path)
+		if o.err == nil {
+			d.diagnose(&o)
+		}
+		return o
+	}
 	// Only regular files are opened: opening a FIFO (or a symbolic link
 	// to one) would block the worker until some writer appears, and a
 	// device could be read forever.
-	fi, err := os.Stat(c.path)
+	fi, err := os.Stat(path)
 	if err != nil {
 		o.err = err
 		return o
 	}
 	if !fi.Mode().IsRegular() {
-		o.err = fmt.Errorf("%s: not a regular file (%s); skipped", c.path, describeMode(fi.Mode()))
+		o.err = fmt.Errorf("%s: not a regular file (%s); skipped", path, describeMode(fi.Mode()))
 		return o
 	}
-	f, err := os.Open(c.path)
+	f, err := os.Open(path)
 	if err != nil {
 		o.err = err
 		return o
@@ -204,18 +305,26 @@ func process(c candidate, read freb.Options, settings diagnose.Settings, engine 
 	if fi, err := f.Stat(); err == nil {
 		o.size = fi.Size()
 	}
-	t, err := freb.Read(f, c.path, read)
+	t, err := freb.Read(f, path, d.read)
 	if err != nil {
 		o.err = err
 		return o
 	}
 	o.trace = t
-	o.subject = diagnose.NewSubject(t, settings)
-	o.findings = engine.Trace(o.subject)
-	if where != nil {
-		o.where = where.MatchFile(c.path)
+	d.diagnose(&o)
+	if d.where != nil {
+		o.where = d.where.MatchFile(path)
 	}
 	return o
+}
+
+// diagnose runs the rules on a trace read.
+func (d *diagnoser) diagnose(o *outcome) {
+	o.subject = diagnose.NewSubject(o.trace, d.settings)
+	o.findings = d.engine.Trace(o.subject)
+	if d.keep {
+		o.kept = newDiagnosedTrace(o.subject, o.findings)
+	}
 }
 
 func describeMode(m fs.FileMode) string {

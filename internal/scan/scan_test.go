@@ -16,12 +16,33 @@ import (
 
 const samples = "../../samples"
 
-func run(t *testing.T, o Options) *Result {
-	t.Helper()
+// testEngine is the whole catalogue, built once for the package's tests.
+var testEngine = func() *diagnose.Engine {
+	e, err := diagnose.NewEngine(rules.Catalogue())
+	if err != nil {
+		panic(err)
+	}
+	return e
+}()
+
+// withDefaults fills what the command layer would: the engine, a clock
+// and the default settings.
+func withDefaults(o Options) Options {
 	if o.Settings.SlowMs == 0 {
 		o.Settings = diagnose.DefaultSettings()
 	}
-	r, err := Run(context.Background(), o)
+	if o.Engine == nil {
+		o.Engine = testEngine
+	}
+	if o.Clock == nil {
+		o.Clock = time.Now
+	}
+	return o
+}
+
+func run(t *testing.T, o Options) *Result {
+	t.Helper()
+	r, err := Run(context.Background(), withDefaults(o))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +64,7 @@ func groups(r *Result) map[string]Group {
 func TestScanSamples(t *testing.T) {
 	r := run(t, Options{Inputs: []string{samples}, Workers: 2})
 	g := groups(r)
-	for _, rule := range rules.All() {
+	for _, rule := range rules.Catalogue() {
 		if _, ok := g[rule.ID]; !ok {
 			t.Errorf("no %s finding from samples/", rule.ID)
 		}
@@ -91,63 +112,6 @@ func TestScanCorpusStatusCounts(t *testing.T) {
 	}
 	if r.Summary.Traces != len(entries) || r.Summary.Failed != 0 || r.Summary.Truncated != 2 {
 		t.Errorf("summary %+v; want %d traces, none failed, 2 truncated", r.Summary, len(entries))
-	}
-}
-
-func TestParseStatusList(t *testing.T) {
-	tests := []struct {
-		in      string
-		match   [][2]int
-		nomatch [][2]int
-		err     bool
-	}{
-		{in: "400,401", match: [][2]int{{400, 0}, {401, 2}}, nomatch: [][2]int{{403, 0}}},
-		{in: "401.2", match: [][2]int{{401, 2}}, nomatch: [][2]int{{401, 1}, {401, 0}}},
-		{in: "5xx", match: [][2]int{{500, 19}, {503, 2}}, nomatch: [][2]int{{404, 0}}},
-		{in: "400-404", match: [][2]int{{403, 4}}, nomatch: [][2]int{{405, 0}}},
-		{in: "abc", err: true}, {in: "9xx", err: true}, {in: "404-400", err: true}, {in: "40", err: true},
-	}
-	for _, tc := range tests {
-		ms, err := ParseStatusList(tc.in)
-		if (err != nil) != tc.err {
-			t.Errorf("%q: err = %v", tc.in, err)
-			continue
-		}
-		f := Filter{Status: ms}
-		for _, m := range tc.match {
-			if !f.traceMatch(&freb.Trace{StatusCode: m[0], SubStatusCode: m[1]}, &diagnose.Subject{}, time.Time{}) {
-				t.Errorf("%q should match %v", tc.in, m)
-			}
-		}
-		for _, m := range tc.nomatch {
-			if f.traceMatch(&freb.Trace{StatusCode: m[0], SubStatusCode: m[1]}, &diagnose.Subject{}, time.Time{}) {
-				t.Errorf("%q should not match %v", tc.in, m)
-			}
-		}
-	}
-}
-
-func TestParseTime(t *testing.T) {
-	now := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
-	tests := map[string]time.Time{
-		"24h":                  now.Add(-24 * time.Hour),
-		"7d":                   now.Add(-7 * 24 * time.Hour),
-		"90m":                  now.Add(-90 * time.Minute),
-		"2026-03-01T10:00:00Z": time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC),
-	}
-	for in, want := range tests {
-		got, err := ParseTime(in, now)
-		if err != nil || !got.Equal(want) {
-			t.Errorf("ParseTime(%q) = %v, %v; want %v", in, got, err, want)
-		}
-	}
-	if d, err := ParseTime("2026-03-01", now); err != nil || d.Day() != 1 {
-		t.Errorf("date: %v %v", d, err)
-	}
-	for _, bad := range []string{"yesterday", "-5h", "2026-13-01"} {
-		if _, err := ParseTime(bad, now); err == nil {
-			t.Errorf("ParseTime(%q) accepted", bad)
-		}
 	}
 }
 
@@ -226,7 +190,7 @@ func TestScanMixedTree(t *testing.T) {
 func TestScanCancelledIsPartial(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	r, err := Run(ctx, Options{Inputs: []string{samples}, Settings: diagnose.DefaultSettings()})
+	r, err := Run(ctx, withDefaults(Options{Inputs: []string{samples}}))
 	if err != nil {
 		t.Fatal(err)
 	}

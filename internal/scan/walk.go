@@ -113,3 +113,13 @@ func walkOne(ctx context.Context, root string, ev walkEvents) bool {
 }
 
 func hasGlob(p string) bool { return strings.ContainsAny(p, "*?[") }
+
+// listNames hands the inputs over as they are, for scans whose traces are
+// not files (Options.Read).
+func listNames(ctx context.Context, names []string, ev walkEvents) {
+	for _, n := range names {
+		if ctx.Err() != nil || !ev.file(candidate{path: n}) {
+			return
+		}
+	}
+}

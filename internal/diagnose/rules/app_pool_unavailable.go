@@ -14,8 +14,9 @@ var appModules = map[string]bool{
 	"AspNetCoreModule": true, "AspNetCoreModuleV2": true, "CgiModule": true, "iisnode": true,
 }
 
-func init() {
-	register(&diagnose.Rule{
+// appPoolUnavailableRule returns the app-pool-unavailable rule.
+func appPoolUnavailableRule() *diagnose.Rule {
+	return &diagnose.Rule{
 		ID:       "app-pool-unavailable",
 		Title:    "Application pool or request queue unavailable (503)",
 		Severity: diagnose.High,
@@ -45,13 +46,13 @@ health check at a URL served by the same application pool.`,
 			}
 			ev := []diagnose.Evidence{statusEvidence(s)}
 			if es != nil {
-				ev = append(ev, diagnose.Evidence{Where: "event", Name: "MODULE_SET_RESPONSE_ERROR_STATUS", Value: es.Module + " in " + es.Notification})
+				ev = append(ev, diagnose.Evidence{Where: diagnose.InEvent, Name: "MODULE_SET_RESPONSE_ERROR_STATUS", Value: es.Module + " in " + es.Notification})
 			}
-			ev = append(ev, diagnose.Evidence{Where: "trace", Name: "appPoolId", Value: s.Trace.AppPoolID})
+			ev = append(ev, diagnose.Evidence{Where: diagnose.InTrace, Name: "appPoolId", Value: s.Trace.AppPoolID})
 			return &diagnose.Match{Confidence: diagnose.ConfidenceHigh, Evidence: ev,
 				Summary: status.Describe(503, s.Trace.SubStatusCode) + " (" + s.Trace.AppPoolID + ")"}
 		},
-	})
+	}
 }
 
 // infrastructure503 recognises ASP.NET's own 503 texts (app domain

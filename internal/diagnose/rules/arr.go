@@ -36,7 +36,7 @@ func arrMatch(s *diagnose.Subject, code uint32, sub int) *diagnose.Match {
 		}
 		ev := []diagnose.Evidence{statusEvidence(s)}
 		if es := s.Trace.ErrorStatus; es != nil {
-			ev = append(ev, diagnose.Evidence{Where: "event", Name: "MODULE_SET_RESPONSE_ERROR_STATUS", Value: es.Module + " in " + es.Notification})
+			ev = append(ev, diagnose.Evidence{Where: diagnose.InEvent, Name: "MODULE_SET_RESPONSE_ERROR_STATUS", Value: es.Module + " in " + es.Notification})
 		}
 		return &diagnose.Match{Confidence: diagnose.ConfidenceHigh, Evidence: ev, Summary: "ARR found no server to route to (502.4)"}
 	}
@@ -50,9 +50,9 @@ func arrMatch(s *diagnose.Subject, code uint32, sub int) *diagnose.Match {
 		conf = diagnose.ConfidenceHigh
 	}
 	if es := s.Trace.ErrorStatus; es != nil && es.Description != "" {
-		ev = append(ev, diagnose.Evidence{Where: "event", Name: "SET_RESPONSE_ERROR_DESCRIPTION", Value: es.Description})
+		ev = append(ev, diagnose.Evidence{Where: diagnose.InEvent, Name: "SET_RESPONSE_ERROR_DESCRIPTION", Value: es.Description})
 	}
-	ev = append(ev, diagnose.Evidence{Where: "trace", Name: "timeTaken", Value: fmt.Sprintf("%d ms", s.Trace.TimeTakenMs)})
+	ev = append(ev, diagnose.Evidence{Where: diagnose.InTrace, Name: "timeTaken", Value: fmt.Sprintf("%d ms", s.Trace.TimeTakenMs)})
 	info := status.Code(found)
 	return &diagnose.Match{Confidence: conf, Evidence: ev,
 		Summary: fmt.Sprintf("%s after %d ms: %s", s.Status(), s.Trace.TimeTakenMs, firstNonEmpty(info.Name, info.Hex))}

@@ -7,8 +7,9 @@ import (
 	"github.com/frebscan/frebscan/internal/status"
 )
 
-func init() {
-	register(&diagnose.Rule{
+// authDeniedRule returns the auth-denied rule.
+func authDeniedRule() *diagnose.Rule {
+	return &diagnose.Rule{
 		ID:       "auth-denied",
 		Title:    "Authentication denied (401.1 / 401.2 / 401.3)",
 		Severity: diagnose.Medium,
@@ -32,7 +33,7 @@ application pool identity / users Read on the content folder.`,
 			"SSPI SEC_E_LOGON_DENIED (0x8009030C)",
 		},
 		Trace: authDenied,
-	})
+	}
 }
 
 func authDenied(s *diagnose.Subject) *diagnose.Match {
@@ -46,7 +47,7 @@ func authDenied(s *diagnose.Subject) *diagnose.Match {
 	if a, ok := s.RequestHeaderEvidence("Authorization"); ok {
 		ev = append(ev, a)
 	} else {
-		ev = append(ev, diagnose.Evidence{Where: "request header", Name: "Authorization", Value: "(absent)"})
+		ev = append(ev, diagnose.Evidence{Where: diagnose.InRequestHeader, Name: "Authorization", Value: "(absent)"})
 	}
 	m := &diagnose.Match{Confidence: diagnose.ConfidenceHigh, Evidence: ev}
 	switch s.Trace.SubStatusCode {

@@ -4,8 +4,9 @@ import (
 	"github.com/frebscan/frebscan/internal/diagnose"
 )
 
-func init() {
-	register(&diagnose.Rule{
+// authHandshakeBrokenRule returns the auth-handshake-broken rule.
+func authHandshakeBrokenRule() *diagnose.Rule {
+	return &diagnose.Rule{
 		ID:       "auth-handshake-broken",
 		Title:    "NTLM/Negotiate handshake does not complete through the proxy",
 		Severity: diagnose.High,
@@ -42,7 +43,7 @@ for the load-balanced name.`,
 		},
 		Trace:    authHandshakeTrace,
 		Sequence: authHandshakeSequence,
-	})
+	}
 }
 
 func authHandshakeTrace(s *diagnose.Subject) *diagnose.Match {
@@ -93,12 +94,12 @@ func authHandshakeSequence(seq *diagnose.Sequence) *diagnose.Match {
 			continue
 		}
 		ev := []diagnose.Evidence{
-			{Where: "sequence", Name: "client", Value: seq.Client},
-			{Where: "sequence", Name: "steps", Value: diagnose.FormatSteps(seq.Steps[i-1 : i+1])},
+			{Where: diagnose.InSequence, Name: "client", Value: seq.Client},
+			{Where: diagnose.InSequence, Name: "steps", Value: diagnose.FormatSteps(seq.Steps[i-1 : i+1])},
 		}
 		summary := "NTLM type 3 was answered with a fresh 401 challenge"
 		if switched {
-			ev = append(ev, diagnose.Evidence{Where: "response header", Name: "X-FEServer", Value: prev.FEServer + " → " + cur.FEServer})
+			ev = append(ev, diagnose.Evidence{Where: diagnose.InResponseHeader, Name: "X-FEServer", Value: prev.FEServer + " → " + cur.FEServer})
 			summary = "the handshake's legs reached different Exchange servers (" + prev.FEServer + " then " + cur.FEServer + ")"
 		}
 		return &diagnose.Match{Confidence: diagnose.ConfidenceHigh, Evidence: ev, Summary: summary}

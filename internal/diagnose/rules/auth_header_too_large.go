@@ -15,8 +15,9 @@ const (
 	tokenWarnBytes    = 12000
 )
 
-func init() {
-	register(&diagnose.Rule{
+// authHeaderTooLargeRule returns the auth-header-too-large rule.
+func authHeaderTooLargeRule() *diagnose.Rule {
+	return &diagnose.Rule{
 		ID:       "auth-header-too-large",
 		Title:    "Authorization header close to the Http.sys 16 KB limit (Kerberos token bloat)",
 		Severity: diagnose.Medium,
@@ -41,7 +42,7 @@ header size, NetScaler max header length).`,
 			"Http.sys registry settings: MaxFieldLength, MaxRequestBytes",
 		},
 		Trace: authHeaderTooLarge,
-	})
+	}
 }
 
 func authHeaderTooLarge(s *diagnose.Subject) *diagnose.Match {
@@ -55,7 +56,7 @@ func authHeaderTooLarge(s *diagnose.Subject) *diagnose.Match {
 		return &diagnose.Match{
 			Confidence: diagnose.ConfidenceHigh,
 			Evidence: []diagnose.Evidence{ev,
-				{Where: "request header", Name: name + " size", Value: fmt.Sprintf("%d bytes (%d%% of the %d-byte Http.sys limit)", size, size*100/httpSysFieldLimit, httpSysFieldLimit)}},
+				{Where: diagnose.InRequestHeader, Name: name + " size", Value: fmt.Sprintf("%d bytes (%d%% of the %d-byte Http.sys limit)", size, size*100/httpSysFieldLimit, httpSysFieldLimit)}},
 			Summary: fmt.Sprintf("a %d-byte %s header: slightly larger tokens are rejected by Http.sys before FREB sees them", size, name),
 		}
 	}

@@ -44,7 +44,7 @@ func BenchmarkPrepare(b *testing.B) {
 // the rule engine alone.
 func BenchmarkEngineTrace(b *testing.B) {
 	traces := sampleTraces(b)
-	e := Engine()
+	e := testEngine
 	subjects := make([]*diagnose.Subject, len(traces))
 	for i, t := range traces {
 		subjects[i] = diagnose.NewSubject(t, diagnose.DefaultSettings())
@@ -67,7 +67,7 @@ func BenchmarkEngineTrace(b *testing.B) {
 // sequences and runs the sequence rules on them.
 func BenchmarkEngineSequence(b *testing.B) {
 	traces := sampleTraces(b)
-	e := Engine()
+	e := testEngine
 	subjects := make([]*diagnose.Subject, len(traces))
 	for i, t := range traces {
 		subjects[i] = diagnose.NewSubject(t, diagnose.DefaultSettings())

@@ -1,29 +1,66 @@
 // Package rules is frebscan's catalogue of known failures, one file per
-// rule. Adding a rule means adding a file here, a sample trace under
-// samples/ and a test with a negative case.
+// rule: its data (ID, title, severity, explanation, the evidence it looks
+// for, fixes per proxy vendor, references) beside its match function.
+//
+// To add a rule, write one file with a function that returns the
+// *diagnose.Rule (copy a small one such as xff_invalid.go: a comment on
+// each condition says why it is there), add that function to the list in
+// Catalogue, add a generated sample that fires under samples/<rule-id>/
+// (internal/gen) and a negative that must not, and run
+// `go test ./internal/diagnose/rules -update` to refresh docs/RULES.md.
+// TestCatalogue checks IDs, metadata, vendor keys and samples for every
+// rule in the list, so a rule that misses one of them fails the build.
 package rules
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/frebscan/frebscan/internal/diagnose"
+	"github.com/frebscan/frebscan/internal/fingerprint"
 	"github.com/frebscan/frebscan/internal/status"
 )
 
-var catalogue []*diagnose.Rule
-
-// register adds a rule; each rule file calls it from init. Rule texts are
-// written as wrapped paragraphs for reading in source; they are unwrapped
-// here so every report can wrap them to its own width.
-func register(r *diagnose.Rule) {
-	r.Explanation = prose(r.Explanation)
-	r.Fix = prose(r.Fix)
-	for v, f := range r.VendorFixes {
-		r.VendorFixes[v] = prose(f)
+// Catalogue returns the rules, in the order `frebscan rules` lists them
+// within a severity. Each call builds fresh values, so no caller can change
+// another's catalogue. Rule texts are written as wrapped paragraphs for
+// reading in source; they are unwrapped here so every report can wrap
+// them to its own width.
+func Catalogue() []*diagnose.Rule {
+	list := []*diagnose.Rule{
+		viaPersistentAuthRule(),
+		authHandshakeBrokenRule(),
+		extendedProtectionRule(),
+		authDeniedRule(),
+		kerberosSPNRule(),
+		authHeaderTooLargeRule(),
+		clientCertificateRule(),
+		expect100ContinueRule(),
+		idleTimeoutResetRule(),
+		proxyLoopRule(),
+		xffInvalidRule(),
+		clientIPLostRule(),
+		sslOffloadRule(),
+		hostHeaderRewrittenRule(),
+		arrNoBackendRule(),
+		arrBackendConnectRule(),
+		arrBackendTimeoutRule(),
+		arrBackendAbortedRule(),
+		arrBackendTLSRule(),
+		arrInvalidResponseRule(),
+		appPoolUnavailableRule(),
+		configErrorRule(),
+		requestFilteringRule(),
+		slowRequestRule(),
 	}
-	catalogue = append(catalogue, r)
+	for _, r := range list {
+		r.Explanation = prose(r.Explanation)
+		r.Fix = prose(r.Fix)
+		for v, f := range r.VendorFixes {
+			r.VendorFixes[v] = prose(f)
+		}
+	}
+	return list
 }
 
 // prose joins the lines of each paragraph; blank lines separate
@@ -36,31 +73,14 @@ func prose(s string) string {
 	return strings.Join(paras, "\n\n")
 }
 
-// All returns the catalogue sorted by ID.
-func All() []*diagnose.Rule {
-	out := append([]*diagnose.Rule(nil), catalogue...)
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out
-}
-
-// Engine returns an engine over the whole catalogue.
-func Engine() *diagnose.Engine {
-	e, err := diagnose.NewEngine(All())
-	if err != nil {
-		// The catalogue is compiled in; TestCatalogue keeps it valid.
-		panic(err)
-	}
-	return e
-}
-
 // Vendor names as the fingerprint package reports them; fixes are keyed
-// by them.
+// by them, so a fix can only be written for a vendor frebscan recognises.
 const (
-	kemp      = "KEMP LoadMaster"
-	f5        = "F5 BIG-IP"
-	netscaler = "Citrix NetScaler"
-	haproxy   = "HAProxy"
-	arr       = "IIS ARR"
+	kemp      = fingerprint.VendorKEMP
+	f5        = fingerprint.VendorF5
+	netscaler = fingerprint.VendorNetScaler
+	haproxy   = fingerprint.VendorHAProxy
+	arr       = fingerprint.VendorARR
 )
 
 // Error codes the rules look for, as IIS writes them in FREB.
@@ -83,13 +103,13 @@ const (
 
 // statusEvidence is the trace's final status with its IIS meaning.
 func statusEvidence(s *diagnose.Subject) diagnose.Evidence {
-	return diagnose.Evidence{Where: "trace", Name: "statusCode",
+	return diagnose.Evidence{Where: diagnose.InTrace, Name: "statusCode",
 		Value: fmt.Sprintf("%s (%s)", s.Status(), status.Describe(s.Trace.StatusCode, s.Trace.SubStatusCode))}
 }
 
 // codeEvidence names an error code the trace recorded.
 func codeEvidence(s *diagnose.Subject, code uint32) diagnose.Evidence {
-	where, name := "event", "ErrorCode"
+	where, name := diagnose.InEvent, "ErrorCode"
 	if es := s.Trace.ErrorStatus; es != nil && es.ErrorCode == code {
 		name = "MODULE_SET_RESPONSE_ERROR_STATUS ErrorCode (" + es.Module + ")"
 	} else {
@@ -104,7 +124,7 @@ func codeEvidence(s *diagnose.Subject, code uint32) diagnose.Evidence {
 }
 
 func urlEvidence(s *diagnose.Subject) diagnose.Evidence {
-	return diagnose.Evidence{Where: "trace", Name: "url", Value: s.Trace.Verb + " " + s.Trace.URL}
+	return diagnose.Evidence{Where: diagnose.InTrace, Name: "url", Value: s.Trace.Verb + " " + s.Trace.URL}
 }
 
 func clientEvidence(s *diagnose.Subject) diagnose.Evidence {
@@ -115,7 +135,7 @@ func clientEvidence(s *diagnose.Subject) diagnose.Evidence {
 	if s.Client.UserAgent != "" {
 		v += " (" + s.Client.UserAgent + ")"
 	}
-	return diagnose.Evidence{Where: "client", Name: "User-Agent", Value: v}
+	return diagnose.Evidence{Where: diagnose.InClient, Name: "User-Agent", Value: v}
 }
 
 func is(code int, s *diagnose.Subject, subs ...int) bool {

@@ -5,8 +5,9 @@ import (
 	"github.com/frebscan/frebscan/internal/status"
 )
 
-func init() {
-	register(&diagnose.Rule{
+// clientCertificateRule returns the client-certificate rule.
+func clientCertificateRule() *diagnose.Rule {
+	return &diagnose.Rule{
 		ID:       "client-certificate",
 		Title:    "Client certificate missing or rejected (403.7 / 403.12 / 403.13 / 403.16 / 403.17)",
 		Severity: diagnose.High,
@@ -32,7 +33,7 @@ distribution points reachable from the server. 403.17: renew the certificate.`,
 			"Microsoft: HTTP Error 403.16 – client certificate untrusted or invalid",
 		},
 		Trace: clientCertificate,
-	})
+	}
 }
 
 func clientCertificate(s *diagnose.Subject) *diagnose.Match {

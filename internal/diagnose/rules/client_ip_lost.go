@@ -4,8 +4,9 @@ import (
 	"github.com/frebscan/frebscan/internal/diagnose"
 )
 
-func init() {
-	register(&diagnose.Rule{
+// clientIPLostRule returns the client-ip-lost rule.
+func clientIPLostRule() *diagnose.Rule {
+	return &diagnose.Rule{
 		ID:       "client-ip-lost",
 		Title:    "Proxy hides the client address (SNAT without X-Forwarded-For)",
 		Severity: diagnose.Low,
@@ -39,9 +40,9 @@ Server Return where the design allows.`,
 				}
 			}
 			ev := s.ProxyEvidence()
-			ev = append(ev, diagnose.Evidence{Where: "trace", Name: "client address (TCP)", Value: s.Trace.ClientAddress})
+			ev = append(ev, diagnose.Evidence{Where: diagnose.InTrace, Name: "client address (TCP)", Value: s.Trace.ClientAddress})
 			return &diagnose.Match{Confidence: diagnose.ConfidenceMedium, Evidence: ev,
 				Summary: "IIS sees only the proxy's address (" + s.Trace.ClientAddress + "); no header keeps the client's"}
 		},
-	})
+	}
 }

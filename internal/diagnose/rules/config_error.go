@@ -21,8 +21,9 @@ var configCauses = map[uint32]string{
 	0x80070002: "a file the configuration refers to cannot be found",
 }
 
-func init() {
-	register(&diagnose.Rule{
+// configErrorRule returns the config-error rule.
+func configErrorRule() *diagnose.Rule {
+	return &diagnose.Rule{
 		ID:       "config-error",
 		Title:    "IIS configuration error (500.19 / 500.21–500.24)",
 		Severity: diagnose.High,
@@ -43,7 +44,7 @@ validateIntegratedModeConfiguration="false" where appropriate.`,
 			"KB 943891: IIS HTTP status codes (500.19, 500.21–500.24)",
 		},
 		Trace: configError,
-	})
+	}
 }
 
 func configError(s *diagnose.Subject) *diagnose.Match {
@@ -60,12 +61,12 @@ func configError(s *diagnose.Subject) *diagnose.Match {
 			}
 		}
 		if es.ConfigException != "" {
-			ev = append(ev, diagnose.Evidence{Where: "event", Name: "ConfigExceptionInfo", Value: strings.TrimSpace(es.ConfigException)})
+			ev = append(ev, diagnose.Evidence{Where: diagnose.InEvent, Name: "ConfigExceptionInfo", Value: strings.TrimSpace(es.ConfigException)})
 		}
 		if es.Description != "" {
-			ev = append(ev, diagnose.Evidence{Where: "event", Name: "SET_RESPONSE_ERROR_DESCRIPTION", Value: es.Description})
+			ev = append(ev, diagnose.Evidence{Where: diagnose.InEvent, Name: "SET_RESPONSE_ERROR_DESCRIPTION", Value: es.Description})
 		}
-		ev = append(ev, diagnose.Evidence{Where: "event", Name: "module", Value: es.Module})
+		ev = append(ev, diagnose.Evidence{Where: diagnose.InEvent, Name: "module", Value: es.Module})
 	}
 	return &diagnose.Match{Confidence: diagnose.ConfidenceHigh, Evidence: ev, Summary: summary}
 }

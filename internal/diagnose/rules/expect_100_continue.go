@@ -9,8 +9,9 @@ import (
 	"github.com/frebscan/frebscan/internal/status"
 )
 
-func init() {
-	register(&diagnose.Rule{
+// expect100ContinueRule returns the expect-100-continue rule.
+func expect100ContinueRule() *diagnose.Rule {
+	return &diagnose.Rule{
 		ID:       "expect-100-continue",
 		Title:    "Expect: 100-continue mishandled by the proxy",
 		Severity: diagnose.High,
@@ -45,7 +46,7 @@ firmware), then re-run the Remote Connectivity Analyzer EWS test.`,
 			"m365security.eu (2014-01-16): KEMP L7 badrequest-client_read (-501) during hybrid mailbox moves",
 		},
 		Trace: expect100Continue,
-	})
+	}
 }
 
 func expect100Continue(s *diagnose.Subject) *diagnose.Match {
@@ -61,7 +62,7 @@ func expect100Continue(s *diagnose.Subject) *diagnose.Match {
 	if cl, err := strconv.ParseInt(strings.TrimSpace(s.Request.Value("Content-Length")), 10, 64); err == nil && cl > 0 {
 		received := s.Trace.BytesReceived
 		if received > 0 && received < cl {
-			symptoms = append(symptoms, diagnose.Evidence{Where: "trace", Name: "body",
+			symptoms = append(symptoms, diagnose.Evidence{Where: diagnose.InTrace, Name: "body",
 				Value: fmt.Sprintf("Content-Length %d but only %d bytes received in all (headers included)", cl, received)})
 		}
 	}
@@ -69,13 +70,13 @@ func expect100Continue(s *diagnose.Subject) *diagnose.Match {
 	// back waiting for a 100 Continue that it swallowed.
 	for _, e := range s.Trace.IOErrors {
 		if e.Name == "GENERAL_READ_ENTITY_END" {
-			symptoms = append(symptoms, diagnose.Evidence{Where: "event", Name: e.Name,
+			symptoms = append(symptoms, diagnose.Evidence{Where: diagnose.InEvent, Name: e.Name,
 				Value: "reading the request body failed: " + status.Code(e.ErrorCode).String()})
 			break
 		}
 	}
 	if s.Trace.TimeTakenMs >= 10_000 {
-		symptoms = append(symptoms, diagnose.Evidence{Where: "trace", Name: "timeTaken", Value: fmt.Sprintf("%d ms", s.Trace.TimeTakenMs)})
+		symptoms = append(symptoms, diagnose.Evidence{Where: diagnose.InTrace, Name: "timeTaken", Value: fmt.Sprintf("%d ms", s.Trace.TimeTakenMs)})
 	}
 	if len(symptoms) == 0 {
 		return nil

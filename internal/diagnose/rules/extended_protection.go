@@ -4,8 +4,9 @@ import (
 	"github.com/frebscan/frebscan/internal/diagnose"
 )
 
-func init() {
-	register(&diagnose.Rule{
+// extendedProtectionRule returns the extended-protection-offload rule.
+func extendedProtectionRule() *diagnose.Rule {
+	return &diagnose.Rule{
 		ID:       "extended-protection-offload",
 		Title:    "Extended Protection fails because the load balancer terminates TLS",
 		Severity: diagnose.Critical,
@@ -28,7 +29,7 @@ virtual directories with ExchangeExtendedProtectionManagement.ps1.`,
 			"Microsoft CSS-Exchange: Extended Protection (docs/Security/Extended-Protection.md); Emerging issues, Exchange 2019 CU14/CU15",
 		},
 		Trace: extendedProtection,
-	})
+	}
 }
 
 func extendedProtection(s *diagnose.Subject) *diagnose.Match {

@@ -8,8 +8,9 @@ import (
 	"github.com/frebscan/frebscan/internal/diagnose"
 )
 
-func init() {
-	register(&diagnose.Rule{
+// hostHeaderRewrittenRule returns the host-header-rewritten rule.
+func hostHeaderRewrittenRule() *diagnose.Rule {
+	return &diagnose.Rule{
 		ID:       "host-header-rewritten",
 		Title:    "Proxy rewrote the Host header to the back-end name",
 		Severity: diagnose.Medium,
@@ -37,7 +38,7 @@ Hostname.`,
 		},
 		References: []string{"RFC 9110 §7.2 Host; RFC 7239 Forwarded host="},
 		Trace:      hostRewritten,
-	})
+	}
 }
 
 func hostRewritten(s *diagnose.Subject) *diagnose.Match {
@@ -88,7 +89,7 @@ func hostSetInvalid(s *diagnose.Subject) *diagnose.Match {
 			continue
 		}
 		ev := []diagnose.Evidence{
-			{Where: "event", Name: fmt.Sprintf("GENERAL_SET_REQUEST_HEADER (event %d)", c.Event), Value: "Host: " + c.Value},
+			{Where: diagnose.InEvent, Name: fmt.Sprintf("GENERAL_SET_REQUEST_HEADER (event %d)", c.Event), Value: "Host: " + c.Value},
 			statusEvidence(s),
 		}
 		if orig, ok := s.RequestHeaderEvidence("Host"); ok {

@@ -15,8 +15,9 @@ const (
 	idleToleranceMs = 2_000
 )
 
-func init() {
-	register(&diagnose.Rule{
+// idleTimeoutResetRule returns the idle-timeout-reset rule.
+func idleTimeoutResetRule() *diagnose.Rule {
+	return &diagnose.Rule{
 		ID:       "idle-timeout-reset",
 		Title:    "Long request cut by a load balancer or firewall idle time-out",
 		Severity: diagnose.Medium,
@@ -45,7 +46,7 @@ servers (HealthChecker recommends 15–60 minutes) so idle connections are refre
 			"CSS-Exchange HealthChecker: TCP KeepAliveTime check",
 		},
 		Trace: idleTimeoutReset,
-	})
+	}
 }
 
 func idleTimeoutReset(s *diagnose.Subject) *diagnose.Match {
@@ -59,7 +60,7 @@ func idleTimeoutReset(s *diagnose.Subject) *diagnose.Match {
 		return nil
 	}
 	ev := []diagnose.Evidence{codeEvidence(s, code),
-		{Where: "trace", Name: "timeTaken", Value: fmt.Sprintf("%d ms (≈ %d s)", taken, (taken+idleRoundStepMs/2)/1000/30*30)},
+		{Where: diagnose.InTrace, Name: "timeTaken", Value: fmt.Sprintf("%d ms (≈ %d s)", taken, (taken+idleRoundStepMs/2)/1000/30*30)},
 		urlEvidence(s)}
 	conf := diagnose.ConfidenceMedium
 	if s.Proxy.Present {

@@ -6,8 +6,9 @@ import (
 	"github.com/frebscan/frebscan/internal/diagnose"
 )
 
-func init() {
-	register(&diagnose.Rule{
+// kerberosSPNRule returns the kerberos-spn rule.
+func kerberosSPNRule() *diagnose.Rule {
+	return &diagnose.Rule{
 		ID:       "kerberos-spn",
 		Title:    "Kerberos ticket cannot be used: SPN on the wrong account or no ASA for the load-balanced name",
 		Severity: diagnose.High,
@@ -35,7 +36,7 @@ server (RollAlternateServiceAccountPassword.ps1).`,
 			"KB 871179: 401.1 loop when the pool identity has no HTTP SPN",
 		},
 		Trace: kerberosSPN,
-	})
+	}
 }
 
 func kerberosSPN(s *diagnose.Subject) *diagnose.Match {

@@ -12,8 +12,9 @@ import (
 // Via or X-Forwarded-For entries than this means requests go round.
 const maxSaneHops = 5
 
-func init() {
-	register(&diagnose.Rule{
+// proxyLoopRule returns the proxy-loop rule.
+func proxyLoopRule() *diagnose.Rule {
+	return &diagnose.Rule{
 		ID:       "proxy-loop",
 		Title:    "Request loops between proxies or through a rewrite rule",
 		Severity: diagnose.High,
@@ -37,7 +38,7 @@ rewrite rule the trace names (URL_REWRITE events).`,
 			"RFC 9110 §7.6.3 Via; RFC 7239 Forwarded",
 		},
 		Trace: proxyLoop,
-	})
+	}
 }
 
 func proxyLoop(s *diagnose.Subject) *diagnose.Match {

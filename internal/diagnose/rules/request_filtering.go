@@ -10,8 +10,9 @@ import (
 // filteringSubs are the 404 substatus codes request filtering sets.
 var filteringSubs = []int{5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20}
 
-func init() {
-	register(&diagnose.Rule{
+// requestFilteringRule returns the request-filtering rule.
+func requestFilteringRule() *diagnose.Rule {
+	return &diagnose.Rule{
 		ID:       "request-filtering",
 		Title:    "Request blocked by request filtering or an upload limit (404.x / 413)",
 		Severity: diagnose.Medium,
@@ -38,7 +39,7 @@ uploadReadAheadSize.`,
 			}
 			ev := []diagnose.Evidence{statusEvidence(s), urlEvidence(s)}
 			if es := s.Trace.ErrorStatus; es != nil {
-				ev = append(ev, diagnose.Evidence{Where: "event", Name: "module", Value: es.Module})
+				ev = append(ev, diagnose.Evidence{Where: diagnose.InEvent, Name: "module", Value: es.Module})
 			}
 			if cl, ok := s.RequestHeaderEvidence("Content-Length"); ok && (s.Trace.SubStatusCode == 13 || s.Trace.StatusCode == 413) {
 				ev = append(ev, cl)
@@ -46,5 +47,5 @@ uploadReadAheadSize.`,
 			return &diagnose.Match{Confidence: diagnose.ConfidenceHigh, Evidence: ev,
 				Summary: fmt.Sprintf("%s: %s", s.Status(), status.Describe(s.Trace.StatusCode, s.Trace.SubStatusCode))}
 		},
-	})
+	}
 }

@@ -3,10 +3,12 @@ package rules
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/frebscan/frebscan/internal/diagnose"
+	"github.com/frebscan/frebscan/internal/fingerprint"
 	"github.com/frebscan/frebscan/internal/freb"
 	"github.com/frebscan/frebscan/internal/headers"
 )
@@ -40,7 +42,7 @@ func readDir(t *testing.T, dir string) []*freb.Trace {
 // diagnoseAll runs single-trace and sequence rules over traces as one
 // scan would, returning findings by rule.
 func diagnoseAll(traces []*freb.Trace) map[string][]diagnose.Finding {
-	e := Engine()
+	e := testEngine
 	c := diagnose.NewCorrelator()
 	out := map[string][]diagnose.Finding{}
 	for _, tr := range traces {
@@ -58,16 +60,48 @@ func diagnoseAll(traces []*freb.Trace) map[string][]diagnose.Finding {
 	return out
 }
 
+// testEngine is the whole catalogue, built once for the package's tests.
+var testEngine = func() *diagnose.Engine {
+	e, err := diagnose.NewEngine(Catalogue())
+	if err != nil {
+		panic(err)
+	}
+	return e
+}()
+
+var kebab = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// TestCatalogue is the registry check: unique kebab-case IDs, the
+// metadata every report and `explain` show, fixes only for vendors the
+// fingerprinter can report, and a sample per rule (the samples fire and
+// the negatives stay quiet in the two tests below).
 func TestCatalogue(t *testing.T) {
-	if _, err := diagnose.NewEngine(All()); err != nil {
+	if _, err := diagnose.NewEngine(Catalogue()); err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range All() {
-		if r.Explanation == "" || r.Fix == "" || len(r.References) == 0 || len(r.Looks) == 0 {
-			t.Errorf("%s: explanation, fix, references and evidence list are required", r.ID)
+	vendors := map[string]bool{}
+	for _, v := range fingerprint.Vendors() {
+		vendors[v] = true
+	}
+	seen := map[string]bool{}
+	for _, r := range Catalogue() {
+		if seen[r.ID] {
+			t.Errorf("%s: listed twice in Catalogue", r.ID)
 		}
-		if strings.ToLower(r.ID) != r.ID || strings.Contains(r.ID, " ") {
-			t.Errorf("%s: IDs are kebab-case", r.ID)
+		seen[r.ID] = true
+		if !kebab.MatchString(r.ID) {
+			t.Errorf("%q: IDs are kebab-case", r.ID)
+		}
+		if r.Title == "" || r.Explanation == "" || r.Fix == "" || len(r.References) == 0 || len(r.Looks) == 0 {
+			t.Errorf("%s: title, explanation, fix, references and evidence list are required", r.ID)
+		}
+		for v, fix := range r.VendorFixes {
+			if !vendors[v] || v == fingerprint.UnknownProxy {
+				t.Errorf("%s: a fix for %q, which the fingerprinter never reports (use the fingerprint.Vendor* constants)", r.ID, v)
+			}
+			if fix == "" {
+				t.Errorf("%s: empty fix for %s", r.ID, v)
+			}
 		}
 		if _, err := os.Stat(filepath.Join(samplesDir, r.ID)); err != nil {
 			t.Errorf("%s: no sample under samples/%s", r.ID, r.ID)
@@ -75,9 +109,31 @@ func TestCatalogue(t *testing.T) {
 	}
 }
 
+// TestCatalogueIsFresh: each call builds new values, so one caller
+// changing a rule cannot change another's catalogue.
+func TestCatalogueIsFresh(t *testing.T) {
+	a, b := Catalogue(), Catalogue()
+	a[0].Title = "changed"
+	if b[0].Title == "changed" || Catalogue()[0].Title == "changed" {
+		t.Fatal("Catalogue returns shared values")
+	}
+}
+
+// TestEngineOfTwoRules: an engine is whatever list it is given, so a test
+// (or a future --rule-set) can run a subset.
+func TestEngineOfTwoRules(t *testing.T) {
+	e, err := diagnose.NewEngine([]*diagnose.Rule{viaPersistentAuthRule(), slowRequestRule()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(e.Rules()) != 2 || e.Rule("via-persistent-auth") == nil || e.Rule("auth-denied") != nil {
+		t.Fatalf("engine rules: %d", len(e.Rules()))
+	}
+}
+
 // TestRulesFireOnTheirSamples: every rule fires on samples/<rule-id>.
 func TestRulesFireOnTheirSamples(t *testing.T) {
-	for _, r := range All() {
+	for _, r := range Catalogue() {
 		t.Run(r.ID, func(t *testing.T) {
 			found := diagnoseAll(readDir(t, r.ID))
 			if len(found[r.ID]) == 0 {
@@ -254,7 +310,7 @@ func TestNegativeCases(t *testing.T) {
 			}
 		})
 	}
-	for _, r := range All() {
+	for _, r := range Catalogue() {
 		if !covered[r.ID] {
 			t.Errorf("rule %s has no negative case", r.ID)
 		}

@@ -9,8 +9,9 @@ import (
 	"github.com/frebscan/frebscan/internal/diagnose"
 )
 
-func init() {
-	register(&diagnose.Rule{
+// slowRequestRule returns the slow-request rule.
+func slowRequestRule() *diagnose.Rule {
+	return &diagnose.Rule{
 		ID:       "slow-request",
 		Title:    "Slow request",
 		Severity: diagnose.Low,
@@ -34,8 +35,8 @@ controller, database) at the time of the trace.`,
 				return nil
 			}
 			ev := []diagnose.Evidence{
-				{Where: "trace", Name: "timeTaken", Value: fmt.Sprintf("%d ms", t.TimeTakenMs)},
-				{Where: "trace", Name: "failureReason", Value: t.FailureReason},
+				{Where: diagnose.InTrace, Name: "timeTaken", Value: fmt.Sprintf("%d ms", t.TimeTakenMs)},
+				{Where: diagnose.InTrace, Name: "failureReason", Value: t.FailureReason},
 				urlEvidence(s),
 			}
 			summary := fmt.Sprintf("%d ms", t.TimeTakenMs)
@@ -45,7 +46,7 @@ controller, database) at the time of the trace.`,
 				if st.Module != "" {
 					where += " (last module: " + st.Module + ")"
 				}
-				ev = append(ev, diagnose.Evidence{Where: "event", Name: "slowest step",
+				ev = append(ev, diagnose.Evidence{Where: diagnose.InEvent, Name: "slowest step",
 					Value: fmt.Sprintf("%.0f ms %s, from event #%d", st.DurationMs, where, st.Event)})
 				summary += fmt.Sprintf(", %.0f ms of it %s", st.DurationMs, where)
 				if hint := stepHint(st); hint != "" {
@@ -57,7 +58,7 @@ controller, database) at the time of the trace.`,
 			}
 			return &diagnose.Match{Confidence: diagnose.ConfidenceHigh, Evidence: ev, Summary: summary}
 		},
-	})
+	}
 }
 
 // stepHint names what a gap usually is when the event that ends it gives

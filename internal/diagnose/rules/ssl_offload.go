@@ -7,8 +7,9 @@ import (
 	"github.com/frebscan/frebscan/internal/diagnose"
 )
 
-func init() {
-	register(&diagnose.Rule{
+// sslOffloadRule returns the ssl-offload rule.
+func sslOffloadRule() *diagnose.Rule {
+	return &diagnose.Rule{
 		ID:       "ssl-offload",
 		Title:    "SSL required, but the proxy forwards plain HTTP (403.4 behind TLS offloading)",
 		Severity: diagnose.High,
@@ -34,7 +35,7 @@ X-Forwarded-Proto from the load balancer only.`,
 			"Exchange Server: SSL offloading is not supported for Exchange 2016/2019; use SSL bridging",
 		},
 		Trace: sslOffload,
-	})
+	}
 }
 
 func sslOffload(s *diagnose.Subject) *diagnose.Match {
@@ -55,7 +56,7 @@ func sslOffload(s *diagnose.Subject) *diagnose.Match {
 	}
 	ev = append([]diagnose.Evidence{statusEvidence(s)}, ev...)
 	if plain {
-		ev = append(ev, diagnose.Evidence{Where: "trace", Name: "url", Value: fmt.Sprintf("%s (plain HTTP on port %d)", s.Trace.URL, s.Trace.LocalPort)})
+		ev = append(ev, diagnose.Evidence{Where: diagnose.InTrace, Name: "url", Value: fmt.Sprintf("%s (plain HTTP on port %d)", s.Trace.URL, s.Trace.LocalPort)})
 	}
 	ev = append(ev, s.ProxyEvidence()...)
 	return &diagnose.Match{Confidence: diagnose.ConfidenceHigh, Evidence: ev,

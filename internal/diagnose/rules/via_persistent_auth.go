@@ -5,8 +5,9 @@ import (
 	"github.com/frebscan/frebscan/internal/diagnose"
 )
 
-func init() {
-	register(&diagnose.Rule{
+// viaPersistentAuthRule returns the via-persistent-auth rule.
+func viaPersistentAuthRule() *diagnose.Rule {
+	return &diagnose.Rule{
 		ID:       "via-persistent-auth",
 		Title:    "Proxy adds Via, Exchange answers Persistent-Auth: false, the client drops its credentials",
 		Severity: diagnose.High,
@@ -56,7 +57,7 @@ outbound/inbound rule that sets HTTP_VIA, and remove it.`,
 		},
 		Trace:    viaPersistentAuthTrace,
 		Sequence: viaPersistentAuthSequence,
-	})
+	}
 }
 
 func viaPersistentAuthTrace(s *diagnose.Subject) *diagnose.Match {
@@ -89,7 +90,7 @@ func viaPersistentAuthTrace(s *diagnose.Subject) *diagnose.Match {
 	if a, ok := s.RequestHeaderEvidence("Authorization"); ok {
 		ev = append(ev, a)
 	} else {
-		ev = append(ev, diagnose.Evidence{Where: "request header", Name: "Authorization", Value: "(absent)"})
+		ev = append(ev, diagnose.Evidence{Where: diagnose.InRequestHeader, Name: "Authorization", Value: "(absent)"})
 	}
 	if p, ok := s.ResponseHeaderEvidence("Persistent-Auth"); ok {
 		ev = append(ev, p)
@@ -154,9 +155,9 @@ func viaSequenceMatch(seq *diagnose.Sequence, steps []diagnose.SequenceStep, sum
 		Confidence: diagnose.ConfidenceMedium,
 		Summary:    summary,
 		Evidence: []diagnose.Evidence{
-			{Where: "sequence", Name: "client", Value: seq.Client},
-			{Where: "sequence", Name: "User-Agent", Value: seq.UserAgent},
-			{Where: "sequence", Name: "steps", Value: diagnose.FormatSteps(steps)},
+			{Where: diagnose.InSequence, Name: "client", Value: seq.Client},
+			{Where: diagnose.InSequence, Name: "User-Agent", Value: seq.UserAgent},
+			{Where: diagnose.InSequence, Name: "steps", Value: diagnose.FormatSteps(steps)},
 		},
 	}
 	if seq.IgnoresPersistentAuth || persistFalse {

@@ -4,8 +4,9 @@ import (
 	"github.com/frebscan/frebscan/internal/diagnose"
 )
 
-func init() {
-	register(&diagnose.Rule{
+// xffInvalidRule returns the xff-invalid rule.
+func xffInvalidRule() *diagnose.Rule {
+	return &diagnose.Rule{
 		ID:       "xff-invalid",
 		Title:    "Invalid X-Forwarded-For header rejected (400.10)",
 		Severity: diagnose.High,
@@ -24,10 +25,10 @@ features from parsing it (ipSecurity enableProxyMode, logging custom fields).`,
 			}
 			ev := []diagnose.Evidence{statusEvidence(s)}
 			for _, v := range s.Request.Values("X-Forwarded-For") {
-				ev = append(ev, diagnose.Evidence{Where: "request header", Name: "X-Forwarded-For", Value: v})
+				ev = append(ev, diagnose.Evidence{Where: diagnose.InRequestHeader, Name: "X-Forwarded-For", Value: v})
 			}
 			ev = append(ev, s.ProxyEvidence()...)
 			return &diagnose.Match{Confidence: diagnose.ConfidenceHigh, Evidence: ev, Summary: "IIS could not parse the X-Forwarded-For header"}
 		},
-	})
+	}
 }

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"github.com/spf13/cobra"
@@ -6,9 +6,7 @@ import (
 	"github.com/frebscan/frebscan/internal/setuptracing"
 )
 
-func init() { commands = append(commands, newSetupTracingCmd) }
-
-func newSetupTracingCmd() *cobra.Command {
+func newSetupTracingCommand() *cobra.Command {
 	o := setuptracing.Defaults()
 	var shell string
 	cmd := &cobra.Command{

@@ -1,4 +1,4 @@
-package scancmd
+package cli
 
 import (
 	"context"
@@ -20,7 +20,7 @@ import (
 // eventLogOn resolves --event-log: auto writes events on Windows for
 // scheduled runs (--state), the unattended case where nobody reads the
 // console; interactive scans do not fill the log.
-func (o Options) eventLogOn() bool {
+func (o scanFlags) eventLogOn() bool {
 	switch o.EventLog {
 	case "on":
 		return true
@@ -38,7 +38,7 @@ func (o Options) eventLogOn() bool {
 // admin must fix and the scheduler's "last run result" is where an
 // unattended run can say so. A failed alert is not remembered, so the
 // rule alerts again when it next fires.
-func (o Options) raiseAlerts(ctx context.Context, stderr io.Writer, r *scan.Result, st *state.State, failOn *diagnose.Severity, reports map[string]string) (failed bool) {
+func (o scanFlags) raiseAlerts(ctx context.Context, stderr io.Writer, r *scan.Result, st *state.State, failOn *diagnose.Severity, reports map[string]string, now time.Time) (failed bool) {
 	eventLog := o.eventLogOn()
 	if failOn == nil || (o.NotifyCmd == "" && !eventLog) || ctx.Err() != nil {
 		return false
@@ -47,7 +47,6 @@ func (o Options) raiseAlerts(ctx context.Context, stderr io.Writer, r *scan.Resu
 		fmt.Fprintln(stderr, "frebscan: warning: --event-log on: there is no Windows event log on this system")
 		eventLog = false
 	}
-	now := time.Now()
 	var mem alert.Memory
 	if st != nil {
 		mem = st
@@ -57,7 +56,7 @@ func (o Options) raiseAlerts(ctx context.Context, stderr io.Writer, r *scan.Resu
 		return false
 	}
 	host, _ := os.Hostname()
-	sum := alert.NewSummary("frebscan "+o.Version, host, now, *failOn, r, groups, reports)
+	sum := alert.NewSummary("frebscan "+version, host, now, *failOn, r, groups, reports)
 	if o.NotifyCmd != "" {
 		if err := notify.Run(ctx, o.NotifyCmd, sum.JSON(), o.NotifyTimeout, stderr, "frebscan: notify: "); err != nil {
 			fmt.Fprintln(stderr, "frebscan: warning:", err)

@@ -1,7 +1,4 @@
-// Package scancmd runs `frebscan scan`: it turns flags into a scan, writes
-// the report where the user asked, and decides the exit status that
-// schedulers show as "last run result".
-package scancmd
+package cli
 
 import (
 	"context"
@@ -17,27 +14,14 @@ import (
 	"github.com/frebscan/frebscan/internal/archive"
 	"github.com/frebscan/frebscan/internal/atomicfile"
 	"github.com/frebscan/frebscan/internal/diagnose"
-	"github.com/frebscan/frebscan/internal/diagnose/rules"
 	"github.com/frebscan/frebscan/internal/freb"
 	"github.com/frebscan/frebscan/internal/report"
 	"github.com/frebscan/frebscan/internal/scan"
 	"github.com/frebscan/frebscan/internal/state"
 )
 
-// Exit statuses (documented in the README).
-const (
-	ExitOK       = 0
-	ExitFindings = 1
-	ExitError    = 2
-	// ExitInterrupted is the status of a scan stopped by Ctrl+C (SIGINT):
-	// the shell's 128+2, so a script tells "cut short" from "clean" and
-	// "findings". The report (marked partial) and the state cover exactly
-	// the files read until then.
-	ExitInterrupted = 130
-)
-
-// Options are the flags of `frebscan scan`.
-type Options struct {
+// scanFlags are the flags of `frebscan scan`.
+type scanFlags struct {
 	Inputs      []string
 	Format      string
 	Output      string
@@ -76,26 +60,21 @@ type Options struct {
 	NotifyRepeat  time.Duration
 	// EventLog is auto, on or off (Windows Application log).
 	EventLog string
-	// MaxFileSize, MaxEventSize and MaxHeaders are the limit flags
-	// (sizes as "64MB"); see scan.ParseLimits.
-	MaxFileSize  string
-	MaxEventSize string
-	MaxHeaders   int
-	Version      string
+	Limits   limitFlags
 	// Stdout and Stderr are the real terminal files, when they are, for
 	// colour, width and the progress bar.
 	Stdout, Stderr *os.File
 }
 
-// Run scans and reports. It returns the exit status, or an error for
+// runScan scans and reports. It returns the exit status, or an error for
 // usage problems and for failures to write the report (exit 2).
-func Run(ctx context.Context, stdout, stderr io.Writer, o Options) (int, error) {
-	so, failOn, err := o.scanOptions(time.Now())
+func (a *app) runScan(ctx context.Context, stdout, stderr io.Writer, o scanFlags) (ExitCode, error) {
+	so, failOn, err := o.scanOptions(a)
 	if err != nil {
 		return ExitError, err
 	}
-	if !contains(report.ScanFormats(), o.Format) {
-		return ExitError, fmt.Errorf("unknown --format %q (want %s)", o.Format, strings.Join(report.ScanFormats(), ", "))
+	if !contains(report.Formats(report.KindScan), o.Format) {
+		return ExitError, fmt.Errorf("unknown --format %q (want %s)", o.Format, strings.Join(report.Formats(report.KindScan), ", "))
 	}
 	switch o.Progress {
 	case "auto", "":
@@ -124,7 +103,7 @@ func Run(ctx context.Context, stdout, stderr io.Writer, o Options) (int, error) 
 	if err != nil {
 		return ExitError, err
 	}
-	ro := report.ScanOptions{Style: report.Style{Width: 100}, Detail: detailFunc(so.Settings, so.Limits)}
+	ro := report.Options{Style: report.Style{Width: 100}, Detail: scan.Detailer(so)}
 	var reports map[string]string
 	if o.OutDir != "" {
 		// Reports first: if they cannot be written the state is not saved
@@ -134,7 +113,7 @@ func Run(ctx context.Context, stdout, stderr io.Writer, o Options) (int, error) 
 			return ExitError, err
 		}
 	}
-	alertFailed := o.raiseAlerts(ctx, stderr, r, st, failOn, reports)
+	alertFailed := o.raiseAlerts(ctx, stderr, r, st, failOn, reports, a.clock())
 	if st != nil {
 		// Saved even after an interruption: the files recorded are exactly
 		// the ones this (partial) report covers.
@@ -152,7 +131,7 @@ func Run(ctx context.Context, stdout, stderr io.Writer, o Options) (int, error) 
 	if o.Output == "" {
 		ro.Style = report.TerminalStyle(o.Stdout)
 	}
-	if err := writeReport(stdout, o.Output, o.Format, r, ro); err != nil {
+	if err := writeReport(stdout, o.Output, o.Format, report.Document{Kind: report.KindScan, Result: r}, ro); err != nil {
 		return ExitError, err
 	}
 	if r.Partial {
@@ -177,8 +156,9 @@ func Run(ctx context.Context, stdout, stderr io.Writer, o Options) (int, error) 
 	return ExitOK, nil
 }
 
-func (o Options) scanOptions(now time.Time) (scan.Options, *diagnose.Severity, error) {
-	so := scan.Options{Inputs: o.Inputs, Workers: o.Workers, Top: o.Top, Settings: diagnose.DefaultSettings(), Tool: "frebscan " + o.Version}
+func (o scanFlags) scanOptions(a *app) (scan.Options, *diagnose.Severity, error) {
+	now := a.clock()
+	so := scan.Options{Inputs: o.Inputs, Engine: a.engine, Clock: a.clock, Workers: o.Workers, Top: o.Top, Settings: diagnose.DefaultSettings(), Tool: "frebscan " + version}
 	so.Settings.NoRedact = o.NoRedact
 	if o.Reader == "" {
 		o.Reader = freb.ReaderAuto.String()
@@ -188,7 +168,7 @@ func (o Options) scanOptions(now time.Time) (scan.Options, *diagnose.Severity, e
 		return so, nil, fmt.Errorf("--reader: %w", err)
 	}
 	so.Reader = reader
-	if so.Limits, err = scan.ParseLimits(o.MaxFileSize, o.MaxEventSize, o.MaxHeaders); err != nil {
+	if so.Limits, err = o.Limits.parse(); err != nil {
 		return so, nil, err
 	}
 	if o.SlowMs > 0 {
@@ -205,15 +185,15 @@ func (o Options) scanOptions(now time.Time) (scan.Options, *diagnose.Severity, e
 	// filters records the filters as given, so a report says what it omits.
 	filters := map[string]string{}
 	if o.Status != "" {
-		if f.Status, err = scan.ParseStatusList(o.Status); err != nil {
+		if f.Status, err = parseStatusList(o.Status); err != nil {
 			return so, nil, err
 		}
 		filters["status"] = o.Status
 	}
-	if f.Since, err = scan.ParseTime(o.Since, now); err != nil {
+	if f.Since, err = parseTime(o.Since, now); err != nil {
 		return so, nil, fmt.Errorf("--since: %w", err)
 	}
-	if f.Until, err = scan.ParseTime(o.Until, now); err != nil {
+	if f.Until, err = parseTime(o.Until, now); err != nil {
 		return so, nil, fmt.Errorf("--until: %w", err)
 	}
 	if !f.Since.IsZero() && !f.Until.IsZero() && f.Until.Before(f.Since) {
@@ -230,10 +210,9 @@ func (o Options) scanOptions(now time.Time) (scan.Options, *diagnose.Severity, e
 	}
 	if o.Rule != "" {
 		f.Rules = map[string]bool{}
-		engine := rules.Engine()
 		for _, id := range strings.Split(o.Rule, ",") {
 			id = strings.TrimSpace(id)
-			if engine.Rule(id) == nil {
+			if a.engine.Rule(id) == nil {
 				return so, nil, fmt.Errorf("--rule: no rule %q (frebscan rules lists them)", id)
 			}
 			f.Rules[id] = true
@@ -293,18 +272,6 @@ func defaultInput() (string, error) {
 	return filepath.Join(drive+`\`, "inetpub", "logs", "FailedReqLogFiles"), nil
 }
 
-// detailFunc re-reads one trace in full for reports that expand traces,
-// within the same limits as the scan.
-func detailFunc(settings diagnose.Settings, limits scan.Limits) func(string) (*scan.TraceDoc, error) {
-	engine := rules.Engine()
-	read := freb.DefaultOptions()
-	limits.Apply(&read)
-	return func(file string) (*scan.TraceDoc, error) {
-		d, _, err := scan.Inspect(file, scan.InspectOptions{Read: read, Settings: settings, Engine: engine})
-		return d, err
-	}
-}
-
 func contains(list []string, s string) bool {
 	for _, v := range list {
 		if v == s {
@@ -316,13 +283,15 @@ func contains(list []string, s string) bool {
 
 // updateArchive writes this run's incident reports into --out-dir and
 // returns their paths by format (none when the run found nothing).
-func updateArchive(o Options, r *scan.Result, ro report.ScanOptions) (map[string]string, error) {
+func updateArchive(o scanFlags, r *scan.Result, ro report.Options) (map[string]string, error) {
 	formats := []string{"json"}
-	if contains(report.ScanFormats(), "html") {
+	if contains(report.Formats(report.KindScan), "html") {
 		formats = append(formats, "html")
 	}
 	e, _, err := archive.Update(archive.Options{Dir: o.OutDir, Formats: formats, Keep: o.Keep, KeepDays: o.KeepDays}, r,
-		func(format string, w io.Writer) error { return report.WriteScan(w, format, r, ro) })
+		func(format string, w io.Writer) error {
+			return report.Write(w, format, report.Document{Kind: report.KindScan, Result: r}, ro)
+		})
 	if err != nil {
 		return nil, fmt.Errorf("--out-dir %s: %w (previous reports are unchanged)", o.OutDir, err)
 	}

@@ -1,8 +1,9 @@
-package main
+package cli
 
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"runtime"
 	"runtime/pprof"
@@ -26,7 +27,7 @@ func (p *profileFlags) register(cmd *cobra.Command) {
 
 // start begins profiling; the returned function ends it and writes the
 // files.
-func (p *profileFlags) start() (stop func(), err error) {
+func (p *profileFlags) start(stderr io.Writer) (stop func(), err error) {
 	var cpu *os.File
 	if p.cpu != "" {
 		if cpu, err = os.Create(p.cpu); err != nil {
@@ -48,7 +49,7 @@ func (p *profileFlags) start() (stop func(), err error) {
 		}
 		if peak != nil {
 			if err := os.WriteFile(p.mem, peak.stop(), 0o644); err != nil {
-				fmt.Fprintln(os.Stderr, "frebscan: --memprofile:", err)
+				fmt.Fprintln(stderr, "frebscan: --memprofile:", err)
 			}
 		}
 	}, nil

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"os"
@@ -12,9 +12,7 @@ import (
 	"github.com/frebscan/frebscan/internal/schedule"
 )
 
-func init() { commands = append(commands, newScheduleCmd) }
-
-func newScheduleCmd() *cobra.Command {
+func newScheduleCommand() *cobra.Command {
 	var (
 		o     schedule.Options
 		out   schedule.Output

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -38,7 +38,8 @@ func TestScheduleCLI(t *testing.T) {
 		t.Fatalf("--install: exit %d %s", r.code, r.stderr)
 	}
 	svc, err := os.ReadFile(filepath.Join(units, "frebscan.service"))
-	if err != nil || !strings.Contains(string(svc), "ExecStart="+binary+" scan --state") {
+	exe, _ := os.Executable()
+	if err != nil || !strings.Contains(string(svc), "ExecStart="+exe+" scan --state") {
 		t.Errorf("service: %v\n%s", err, svc)
 	}
 }

@@ -1,22 +1,29 @@
-package main
+package cli
 
 import (
 	"os"
 	"os/signal"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/frebscan/frebscan/internal/alert"
+	"github.com/frebscan/frebscan/internal/diagnose"
 	"github.com/frebscan/frebscan/internal/notify"
-	"github.com/frebscan/frebscan/internal/scancmd"
+	"github.com/frebscan/frebscan/internal/report"
 )
 
-func init() { commands = append(commands, newScanCmd) }
+// scanCommand is `frebscan scan`: its flags and the app it runs in.
+type scanCommand struct {
+	cmd  *cobra.Command
+	opts scanFlags
+	prof profileFlags
+}
 
-func newScanCmd() *cobra.Command {
-	var opts scancmd.Options
-	var prof profileFlags
-	cmd := &cobra.Command{
+func newScanCommand(a *app) *scanCommand {
+	c := &scanCommand{}
+	opts := &c.opts
+	c.cmd = &cobra.Command{
 		Use:   "scan [PATH...]",
 		Short: "Scan FREB directories and write an incident report",
 		Long: `Scan reads every FREB trace under the given files, directories (recursively:
@@ -33,31 +40,29 @@ report and do not change the exit status), or another run holds the --state /
 still written).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Inputs = args
-			opts.Version = version
 			opts.Stdout = stdoutFile(cmd)
-			opts.Stderr = os.Stderr
 			if w, ok := cmd.ErrOrStderr().(*os.File); ok {
 				opts.Stderr = w
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 			defer stop()
-			endProfile, err := prof.start()
+			endProfile, err := c.prof.start(cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
-			code, err := scancmd.Run(ctx, cmd.OutOrStdout(), cmd.ErrOrStderr(), opts)
+			code, err := a.runScan(ctx, cmd.OutOrStdout(), cmd.ErrOrStderr(), *opts)
 			endProfile()
 			if err != nil {
 				return err
 			}
-			if code != exitOK {
-				return exitCode(code)
+			if code != ExitOK {
+				return code
 			}
 			return nil
 		},
 	}
-	f := cmd.Flags()
-	f.StringVarP(&opts.Format, "format", "f", "text", "report format: text, json, ndjson, csv, html (self-contained page; use with -o)")
+	f := c.cmd.Flags()
+	f.StringVarP(&opts.Format, "format", "f", "text", "report format: "+strings.Join(report.Formats(report.KindScan), ", ")+" (html: a self-contained page; use with -o)")
 	f.StringVarP(&opts.Output, "output", "o", "", "write the report to FILE (atomically) instead of stdout")
 	f.IntVar(&opts.Workers, "workers", 0, "files read in parallel (default: number of CPUs)")
 	f.StringVar(&opts.Status, "status", "", "only traces with these statuses: 400,401.2,5xx,400-404")
@@ -71,7 +76,7 @@ still written).`,
 	f.StringVar(&opts.MinSeverity, "min-severity", "info", "only findings at or above: info, low, medium, high, critical")
 	f.StringVar(&opts.FailOn, "fail-on", "high", "exit 1 when a finding is at or above: info, low, medium, high, critical, or none")
 	f.BoolVar(&opts.NoRedact, "no-redact", false, "show Authorization tokens, cookie values and user names as recorded")
-	f.Int64Var(&opts.SlowMs, "slow", 10000, "time taken in ms above which slow-request fires")
+	f.Int64Var(&opts.SlowMs, "slow", diagnose.DefaultSettings().SlowMs, "time taken in ms above which slow-request fires")
 	f.IntVar(&opts.Top, "top", 10, "length of the top-N tables")
 	f.StringVar(&opts.Progress, "progress", "auto", "progress bar on stderr: auto (only on a terminal), never")
 	f.StringVar(&opts.State, "state", "", "remember analysed traces in FILE and analyse only new or changed ones (scheduled scans)")
@@ -83,9 +88,9 @@ still written).`,
 	f.DurationVar(&opts.NotifyTimeout, "notify-timeout", notify.DefaultTimeout, "stop --notify-cmd after this long")
 	f.DurationVar(&opts.NotifyRepeat, "notify-repeat", alert.DefaultRepeat, "with --state: a rule that alerted stays quiet this long (then reminds while it still fires)")
 	f.StringVar(&opts.EventLog, "event-log", "auto", "Windows Application event log on new findings: auto (on with --state on Windows), on, off")
-	registerLimitFlags(f, &opts.MaxFileSize, &opts.MaxEventSize, &opts.MaxHeaders)
+	opts.Limits.register(f)
 	f.StringVar(&opts.Where, "where", "", "only traces with an event matching this XPath, e.g. \"//Event[RenderingInfo/Opcode='AUTH_SUCCEEDED']\" (reads each trace a second time, slowly)")
 	f.StringVar(&opts.Reader, "reader", "auto", "XML reader: auto (fast, falling back to the reference reader for unusual files), fast, reference")
-	prof.register(cmd)
-	return cmd
+	c.prof.register(c.cmd)
+	return c
 }

@@ -1,4 +1,4 @@
-package scancmd
+package cli
 
 import (
 	"context"
@@ -17,7 +17,7 @@ const outDirLockName = ".frebscan.lock"
 // two runs sharing a state nor two sharing an out-dir interleave their
 // read-modify-write. Always in this order, so waiting runs cannot
 // deadlock. The returned func releases them.
-func lockRun(ctx context.Context, o Options) (func(), error) {
+func lockRun(ctx context.Context, o scanFlags) (func(), error) {
 	var held []*runlock.Lock
 	release := func() {
 		for i := len(held) - 1; i >= 0; i-- {

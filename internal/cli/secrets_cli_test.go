@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"os"
@@ -100,7 +100,7 @@ func sampleSecrets(t *testing.T) map[string]string {
 func outputs(t *testing.T, extra ...string) map[string]string {
 	t.Helper()
 	out := map[string]string{}
-	for _, format := range report.ScanFormats() {
+	for _, format := range report.Formats(report.KindScan) {
 		args := append([]string{"scan", "--format", format, "--fail-on", "none", "--progress", "never"}, extra...)
 		r := frebscan(t, append(args, samplesDir)...)
 		if r.code != 0 {

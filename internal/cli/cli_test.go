@@ -1,40 +1,19 @@
-package main
+package cli
 
 import (
 	"bytes"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 )
-
-// binary is the real frebscan built once for all CLI tests: the tests
-// exercise what users run, flags and exit codes included.
-var binary string
 
 func TestMain(m *testing.M) {
 	if path := os.Getenv(holdLockEnv); path != "" {
 		holdLock(path) // lock_cli_test.go: this process is a run that crashes holding the lock
 	}
-	dir, err := os.MkdirTemp("", "frebscan-cli")
-	if err != nil {
-		panic(err)
-	}
-	binary = filepath.Join(dir, "frebscan")
-	if runtime.GOOS == "windows" {
-		binary += ".exe"
-	}
-	out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput()
-	if err != nil {
-		os.Stderr.Write(out)
-		os.RemoveAll(dir)
-		os.Exit(2)
-	}
 	code := m.Run()
-	os.RemoveAll(dir)
 	if corpusDir != "" {
 		os.RemoveAll(corpusDir)
 	}
@@ -46,19 +25,12 @@ type result struct {
 	code           int
 }
 
+// frebscan runs the whole command line in process, as main does, with
+// buffers for the streams (so no colour and the default width).
 func frebscan(t *testing.T, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(binary, args...)
-	cmd.Env = append(os.Environ(), "NO_COLOR=1")
 	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
+	code := Run(args, strings.NewReader(""), &out, &errb)
 	return result{out.String(), errb.String(), code}
 }
 

@@ -1,0 +1,157 @@
+package cli
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/frebscan/frebscan/internal/freb"
+	"github.com/frebscan/frebscan/internal/scan"
+)
+
+// limitFlags are the per-file limits scan and show share (docs/SECURITY.md
+// explains them). Their defaults are the reader's and the scan's
+// constants, shown in help as sizes.
+type limitFlags struct {
+	fileSize, eventSize string
+	headers             int
+}
+
+func (l *limitFlags) register(f *pflag.FlagSet) {
+	f.StringVar(&l.fileSize, "max-file-size", formatSize(scan.DefaultMaxFileSize), "read at most this much of one file (0: no limit); the rest is skipped with a warning")
+	f.StringVar(&l.eventSize, "max-event-size", formatSize(freb.DefaultMaxEventSize), "largest <Event> held in memory; a larger one is skipped with a warning")
+	f.IntVar(&l.headers, "max-headers", freb.DefaultMaxHeaders, "headers kept per header block; the rest are dropped with a warning")
+}
+
+func (l *limitFlags) parse() (scan.Limits, error) {
+	return parseLimits(l.fileSize, l.eventSize, l.headers)
+}
+
+// formatSize writes a size the way parseSize reads it: 1GB, 64MB.
+func formatSize(n int64) string {
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}} {
+		if n >= u.mult && n%u.mult == 0 {
+			return strconv.FormatInt(n/u.mult, 10) + u.suffix
+		}
+	}
+	return strconv.FormatInt(n, 10)
+}
+
+// parseLimits reads the limit flags: sizes as bytes or with a unit (KB,
+// MB, GB, binary multiples: "64MB" is 64 MiB); "0" for the file size means
+// no limit.
+func parseLimits(fileSize, eventSize string, headers int) (scan.Limits, error) {
+	var l scan.Limits
+	var err error
+	if l.MaxFileSize, err = parseSize(fileSize); err != nil {
+		return l, fmt.Errorf("--max-file-size: %w", err)
+	}
+	ev, err := parseSize(eventSize)
+	if err != nil {
+		return l, fmt.Errorf("--max-event-size: %w", err)
+	}
+	if ev > 1<<40 {
+		return l, fmt.Errorf("--max-event-size: %s is more than anything a reader can hold", eventSize)
+	}
+	l.MaxEventSize = int(ev)
+	if headers < 0 {
+		return l, fmt.Errorf("--max-headers must be 0 (the default, %d) or more", freb.DefaultMaxHeaders)
+	}
+	l.MaxHeaders = headers
+	return l, nil
+}
+
+// parseSize reads "1048576", "512KB", "64MB", "1GB" (multiples of 1024;
+// KiB, MiB, GiB and a lone K, M, G are accepted too).
+func parseSize(s string) (int64, error) {
+	t := strings.ToUpper(strings.TrimSpace(s))
+	if t == "" {
+		return 0, nil
+	}
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"KIB", 1 << 10}, {"MIB", 1 << 20}, {"GIB", 1 << 30}, {"KB", 1 << 10}, {"MB", 1 << 20}, {"GB", 1 << 30}, {"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}, {"B", 1}} {
+		if strings.HasSuffix(t, u.suffix) {
+			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || n < 0 || n > (1<<62)/mult {
+		return 0, fmt.Errorf("%q is not a size (1048576, 512KB, 64MB, 1GB)", s)
+	}
+	return n * mult, nil
+}
+
+// parseStatusList reads --status: comma-separated codes, code.sub,
+// classes (4xx) and ranges (400-404).
+func parseStatusList(s string) ([]scan.StatusMatch, error) {
+	var out []scan.StatusMatch
+	for _, term := range strings.Split(s, ",") {
+		term = strings.ToLower(strings.TrimSpace(term))
+		if term == "" {
+			continue
+		}
+		m, err := parseStatusTerm(term)
+		if err != nil {
+			return nil, fmt.Errorf("--status %q: %w", term, err)
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+func parseStatusTerm(term string) (scan.StatusMatch, error) {
+	if len(term) == 3 && strings.HasSuffix(term, "xx") && term[0] >= '1' && term[0] <= '5' {
+		c := int(term[0]-'0') * 100
+		return scan.StatusMatch{Lo: c, Hi: c + 99, Sub: -1}, nil
+	}
+	if lo, hi, ok := strings.Cut(term, "-"); ok {
+		a, err1 := strconv.Atoi(lo)
+		b, err2 := strconv.Atoi(hi)
+		if err1 != nil || err2 != nil || a > b || a < 100 || b > 999 {
+			return scan.StatusMatch{}, fmt.Errorf("want a range like 400-499")
+		}
+		return scan.StatusMatch{Lo: a, Hi: b, Sub: -1}, nil
+	}
+	code, sub, ok := freb.ParseStatus(term)
+	if !ok || code < 100 || code > 999 {
+		return scan.StatusMatch{}, fmt.Errorf("want 400, 401.2, 5xx or 400-499")
+	}
+	m := scan.StatusMatch{Lo: code, Hi: code, Sub: -1}
+	if strings.Contains(term, ".") {
+		m.Sub = sub
+	}
+	return m, nil
+}
+
+// parseTime reads --since/--until: an RFC 3339 time, a date, "date time",
+// or a duration back from now (90m, 24h, 7d).
+func parseTime(s string, now time.Time) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if strings.HasSuffix(s, "d") {
+		if n, err := strconv.Atoi(strings.TrimSuffix(s, "d")); err == nil && n >= 0 {
+			return now.Add(-time.Duration(n) * 24 * time.Hour), nil
+		}
+	}
+	if d, err := time.ParseDuration(s); err == nil && d >= 0 {
+		return now.Add(-d), nil
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02"} {
+		if t, err := time.ParseInLocation(layout, s, time.Local); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("%q is not a time (2026-03-02, \"2026-03-02 14:00\", RFC 3339) or a duration (90m, 24h, 7d)", s)
+}
