@@ -1,6 +1,8 @@
 package state
 
 import (
+	"bytes"
+	"os"
 	"reflect"
 	"testing"
 	"time"
@@ -36,5 +38,28 @@ func TestLoadVersion1File(t *testing.T) {
 	}
 	if !s.AlertedSince("via-persistent-auth", base) {
 		t.Errorf("alerted = %v", s.Alerted)
+	}
+}
+
+// TestSaveVersion1File saves testdata/v1.json again and expects the same
+// bytes: the window's JSON names cannot drift (loading alone would not
+// notice, as encoding/json matches names regardless of case).
+func TestSaveVersion1File(t *testing.T) {
+	want, err := os.ReadFile("testdata/v1.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, warning := Load("testdata/v1.json")
+	if warning != "" {
+		t.Fatalf("warning: %s", warning)
+	}
+	s.now = func() time.Time { return s.Updated }
+	s.SetWindow(s.Seed(), DefaultWindow)
+	got, err := s.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got = append(got, '\n'); !bytes.Equal(got, want) {
+		t.Errorf("saved again:\n%s\nwant testdata/v1.json:\n%s", got, want)
 	}
 }
