@@ -12,6 +12,11 @@ import (
 // SequenceStep is one trace reduced to what a handshake sequence needs.
 // It is small on purpose: a scan keeps one per trace to correlate, so
 // memory stays flat even for tens of thousands of traces.
+//
+// The JSON tags are the scan report's (docs/scan.schema.json), which
+// leaves out the fields tagged "-". Scheduled scans save every field in
+// their state file all the same, so a step holds labels, never secrets
+// (no token, no user name).
 type SequenceStep struct {
 	File   string    `json:"file"`
 	Time   time.Time `json:"time"`
@@ -33,16 +38,17 @@ type SequenceStep struct {
 }
 
 // Sequence is the ordered traces of one client, user agent and URL.
+// Scheduled scans save it in their state file, under these JSON names.
 type Sequence struct {
-	Key       string
-	Client    string
-	UserAgent string
-	Path      string
-	Vendor    string
-	Family    string
+	Key       string `json:"key"`
+	Client    string `json:"client"`
+	UserAgent string `json:"userAgent"`
+	Path      string `json:"path"`
+	Vendor    string `json:"vendor,omitempty"`
+	Family    string `json:"family,omitempty"`
 	// IgnoresPersistentAuth is copied from the client fingerprint.
-	IgnoresPersistentAuth bool
-	Steps                 []SequenceStep
+	IgnoresPersistentAuth bool           `json:"ignoresPersistentAuth,omitempty"`
+	Steps                 []SequenceStep `json:"steps"`
 }
 
 // StepOf reduces a subject to a sequence step.

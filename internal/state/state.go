@@ -18,7 +18,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/frebscan/frebscan/internal/diagnose"
 	"github.com/frebscan/frebscan/internal/freb"
 )
 
@@ -47,7 +46,7 @@ type State struct {
 	Version int             `json:"version"`
 	Updated time.Time       `json:"updated"`
 	Files   map[string]File `json:"files"`
-	Window  []Sequence      `json:"window"`
+	Window  Window          `json:"window"`
 	// Alerted is when each rule last raised an alert (--notify-cmd, event
 	// log), so an ongoing problem alerts once, not every run. Keyed by
 	// rule ID: about thirty rules, so it needs no pruning.
@@ -72,38 +71,9 @@ type File struct {
 	Pending bool `json:"pending,omitempty"`
 }
 
-// Sequence is a stored correlation sequence.
-type Sequence struct {
-	Key                   string `json:"key"`
-	Client                string `json:"client"`
-	UserAgent             string `json:"userAgent"`
-	Path                  string `json:"path"`
-	Vendor                string `json:"vendor,omitempty"`
-	Family                string `json:"family,omitempty"`
-	IgnoresPersistentAuth bool   `json:"ignoresPersistentAuth,omitempty"`
-	Steps                 []Step `json:"steps"`
-}
-
-// Step stores every field of a diagnose.SequenceStep (reports hide some).
-type Step struct {
-	File           string    `json:"file"`
-	Time           time.Time `json:"time"`
-	Verb           string    `json:"verb"`
-	Status         string    `json:"status"`
-	Code           int       `json:"code"`
-	Sub            int       `json:"sub"`
-	Auth           string    `json:"auth"`
-	NTLMType       int       `json:"ntlmType,omitempty"`
-	HasAuth        bool      `json:"hasAuth,omitempty"`
-	PersistentAuth string    `json:"persistentAuth,omitempty"`
-	FEServer       string    `json:"feServer,omitempty"`
-	ErrorCode      uint32    `json:"errorCode,omitempty"`
-	Via            bool      `json:"via,omitempty"`
-}
-
 // New returns an empty state.
 func New() *State {
-	return &State{Version: Version, Files: map[string]File{}, Window: []Sequence{}, Alerted: map[string]time.Time{}, settle: DefaultSettle, now: time.Now}
+	return &State{Version: Version, Files: map[string]File{}, Window: Window{}, Alerted: map[string]time.Time{}, settle: DefaultSettle, now: time.Now}
 }
 
 // Load reads the state file. A missing file is a first run; a corrupt or
@@ -241,63 +211,6 @@ func (s *State) Record(path string, t *freb.Trace, _ error) {
 	s.mu.Lock()
 	s.Files[Key(path)] = cur
 	s.mu.Unlock()
-}
-
-// Seed returns the stored correlation window for the next scan.
-func (s *State) Seed() []*diagnose.Sequence {
-	out := make([]*diagnose.Sequence, 0, len(s.Window))
-	for _, w := range s.Window {
-		seq := &diagnose.Sequence{Key: w.Key, Client: w.Client, UserAgent: w.UserAgent, Path: w.Path, Vendor: w.Vendor,
-			Family: w.Family, IgnoresPersistentAuth: w.IgnoresPersistentAuth}
-		for _, st := range w.Steps {
-			seq.Steps = append(seq.Steps, diagnose.SequenceStep{File: st.File, Time: st.Time, Verb: st.Verb, Status: st.Status,
-				Code: st.Code, Sub: st.Sub, Auth: st.Auth, NTLMType: st.NTLMType, HasAuth: st.HasAuth,
-				PersistentAuth: st.PersistentAuth, FEServer: st.FEServer, ErrorCode: st.ErrorCode, Via: st.Via})
-		}
-		out = append(out, seq)
-	}
-	return out
-}
-
-// SetWindow keeps the steps newer than window before the newest step seen,
-// bounded per sequence and in number of sequences.
-func (s *State) SetWindow(seqs []*diagnose.Sequence, window time.Duration) {
-	var newest time.Time
-	for _, seq := range seqs {
-		for _, st := range seq.Steps {
-			if st.Time.After(newest) {
-				newest = st.Time
-			}
-		}
-	}
-	cutoff := newest.Add(-window)
-	var out []Sequence
-	for _, seq := range seqs {
-		var steps []Step
-		for _, st := range seq.Steps {
-			if st.Time.Before(cutoff) {
-				continue
-			}
-			steps = append(steps, Step{File: st.File, Time: st.Time, Verb: st.Verb, Status: st.Status, Code: st.Code, Sub: st.Sub,
-				Auth: st.Auth, NTLMType: st.NTLMType, HasAuth: st.HasAuth, PersistentAuth: st.PersistentAuth,
-				FEServer: st.FEServer, ErrorCode: st.ErrorCode, Via: st.Via})
-		}
-		if len(steps) == 0 {
-			continue
-		}
-		if len(steps) > maxStepsPerKey {
-			steps = steps[len(steps)-maxStepsPerKey:]
-		}
-		out = append(out, Sequence{Key: seq.Key, Client: seq.Client, UserAgent: seq.UserAgent, Path: seq.Path, Vendor: seq.Vendor,
-			Family: seq.Family, IgnoresPersistentAuth: seq.IgnoresPersistentAuth, Steps: steps})
-	}
-	if len(out) > maxKeys {
-		out = out[len(out)-maxKeys:]
-	}
-	if out == nil {
-		out = []Sequence{}
-	}
-	s.Window = out
 }
 
 // Prune forgets files that no longer exist (IIS deletes the oldest traces

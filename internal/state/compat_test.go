@@ -1,0 +1,65 @@
+package state
+
+import (
+	"bytes"
+	"os"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/frebscan/frebscan/internal/diagnose"
+)
+
+// TestLoadVersion1File loads a state file written by the frebscan that
+// introduced the format (testdata/v1.json): a scheduled scan upgraded in
+// place must carry on with its files and correlation window, not start
+// fresh and report every trace again.
+func TestLoadVersion1File(t *testing.T) {
+	s, warning := Load("testdata/v1.json")
+	if warning != "" {
+		t.Fatalf("warning: %s", warning)
+	}
+	base := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	want := []*diagnose.Sequence{{
+		Key: "10.0.0.7\x00Microsoft Office/16.0\x00/ews/exchange.asmx", Client: "10.0.0.7", UserAgent: "Microsoft Office/16.0",
+		Path: "/ews/exchange.asmx", Vendor: "F5 BIG-IP", Family: "Outlook", IgnoresPersistentAuth: true,
+		Steps: []diagnose.SequenceStep{
+			{File: "fr000001.xml", Time: base.Add(-time.Second), Verb: "POST", Status: "401.2", Code: 401, Sub: 2, Auth: "none"},
+			{File: "fr000002.xml", Time: base, Verb: "POST", Status: "401.1", Code: 401, Sub: 1, Auth: "NTLM type 3", NTLMType: 3,
+				HasAuth: true, PersistentAuth: "false", FEServer: "EX01", ErrorCode: 0x8009030c, Via: true},
+		},
+	}}
+	if got := s.Seed(); !reflect.DeepEqual(got, want) {
+		t.Errorf("window:\n got %+v\nwant %+v", got[0], want[0])
+	}
+	const file = "/logs/W3SVC1/fr000002.xml"
+	if f := s.Files[file]; f.Size != 5120 || f.ActivityID == "" || !f.ModTime.Equal(base) {
+		t.Errorf("files = %+v", s.Files)
+	}
+	if !s.AlertedSince("via-persistent-auth", base) {
+		t.Errorf("alerted = %v", s.Alerted)
+	}
+}
+
+// TestSaveVersion1File saves testdata/v1.json again and expects the same
+// bytes: the window's JSON names cannot drift (loading alone would not
+// notice, as encoding/json matches names regardless of case).
+func TestSaveVersion1File(t *testing.T) {
+	want, err := os.ReadFile("testdata/v1.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, warning := Load("testdata/v1.json")
+	if warning != "" {
+		t.Fatalf("warning: %s", warning)
+	}
+	s.now = func() time.Time { return s.Updated }
+	s.SetWindow(s.Seed(), DefaultWindow)
+	got, err := s.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got = append(got, '\n'); !bytes.Equal(got, want) {
+		t.Errorf("saved again:\n%s\nwant testdata/v1.json:\n%s", got, want)
+	}
+}
