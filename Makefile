@@ -29,7 +29,8 @@ staticcheck:
 	$(GO) run $(STATICCHECK) $(PKGS)
 
 unit:
-	$(GO) test -race -count=1 $(PKGS)
+	$(GO) test -race -count=1 -timeout 20m $(PKGS)
+	$(GO) test -count=1 -run 'TestSameBytesWhateverWorkers' ./internal/cli
 
 # Windows is where frebscan runs in production: a change that breaks the
 # Windows build must fail here, not on an Exchange server.

@@ -1,3 +1,9 @@
+//go:build !race
+
+// The race detector adds nothing to this test (the scan's concurrency is
+// raced by the scan package's tests) and makes it take minutes, so it runs
+// without: make test runs it in a second, non-race pass.
+
 package cli
 
 import (

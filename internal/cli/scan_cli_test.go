@@ -16,8 +16,6 @@ import (
 	"github.com/frebscan/frebscan/internal/gen"
 )
 
-const corpusFiles = 2000
-
 var (
 	corpusOnce sync.Once
 	corpusDir  string
