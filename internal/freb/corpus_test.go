@@ -13,6 +13,7 @@ import (
 // event count, and that the files known to be cut or malformed are read
 // with the right flags rather than rejected.
 func TestCorpus(t *testing.T) {
+	t.Parallel()
 	dir := corpus.Require(t)
 	entries, err := corpus.Manifest(dir)
 	if err != nil {

@@ -120,6 +120,7 @@ func describeDiff(got, want outcome) string {
 }
 
 func TestReadersAgreeOnCorpus(t *testing.T) {
+	t.Parallel()
 	for _, path := range corpusFiles(t) {
 		data, err := os.ReadFile(path)
 		if err != nil {

@@ -179,6 +179,7 @@ var mustFallBack = map[string]bool{
 }
 
 func TestReadersAgreeOnEdgeCases(t *testing.T) {
+	t.Parallel()
 	for name, data := range edgeInputs() {
 		t.Run(name, func(t *testing.T) {
 			fellBack, diff := diffReaders(data, DefaultOptions())
@@ -196,6 +197,7 @@ func TestReadersAgreeOnEdgeCases(t *testing.T) {
 // writing looks like; both readers must keep the same events and say the
 // same thing about the cut.
 func TestReadersAgreeOnEveryCut(t *testing.T) {
+	t.Parallel()
 	doc := edgeDoc(evStart, evHeaders)
 	step := 1
 	if testing.Short() {
@@ -234,6 +236,7 @@ func (f *failingReader) Read(p []byte) (int, error) {
 }
 
 func TestReadersAgreeOnReadErrors(t *testing.T) {
+	t.Parallel()
 	doc := edgeDoc(evStart, evHeaders, evError, evEnd)
 	for _, n := range []int{2500, len(doc) / 2, len(doc) - 10, len(doc)} {
 		for _, e := range []error{errors.New("network name no longer available"), io.ErrUnexpectedEOF} {
@@ -254,6 +257,7 @@ func TestReadersAgreeOnReadErrors(t *testing.T) {
 }
 
 func TestOversizedEventIsSkipped(t *testing.T) {
+	t.Parallel()
 	big := edgeEvent("GENERAL_RESPONSE_ENTITY_BUFFER", 5, "Buffer", strings.Repeat("x", 1<<20))
 	doc := edgeDoc(evStart, big, evEnd)
 	for _, stream := range []bool{false, true} {
@@ -275,6 +279,7 @@ func TestOversizedEventIsSkipped(t *testing.T) {
 }
 
 func TestReaderFastReportsWhatItCannotRead(t *testing.T) {
+	t.Parallel()
 	doc := strings.Replace(edgeDoc(evStart), "<EventData>", "<EventData><!-- c -->", 1)
 	_, err := Read(strings.NewReader(doc), "c.xml", Options{Reader: ReaderFast})
 	var fe *Error
@@ -284,6 +289,7 @@ func TestReaderFastReportsWhatItCannotRead(t *testing.T) {
 }
 
 func TestParseReaderKind(t *testing.T) {
+	t.Parallel()
 	for _, k := range []ReaderKind{ReaderAuto, ReaderReference, ReaderFast} {
 		if got, err := ParseReaderKind(k.String()); err != nil || got != k {
 			t.Errorf("%v: got %v, %v", k, got, err)

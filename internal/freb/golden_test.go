@@ -16,6 +16,7 @@ var update = flag.Bool("update", false, "rewrite golden files under testdata/gol
 // TestGolden pins the whole Trace (without events) for a few traces, so a
 // change to the model or the reader shows up as a reviewable diff.
 func TestGolden(t *testing.T) {
+	t.Parallel()
 	inputs := map[string]string{"ews-400": "testdata/ews-400.xml"}
 	if dir := corpus.Dir(); dir != "" {
 		for name, file := range map[string]string{

@@ -53,7 +53,8 @@ func heapPeak(read func()) uint64 {
 // (the 100 MB ones against an 8 MiB event limit):
 // none may crash, hang or take unbounded memory, each must be explained
 // (an error naming the file, or a warning), and nothing a DTD declares or
-// points to may show up in the trace.
+// points to may show up in the trace. It samples the whole process's
+// heap, so it is not parallel (nor are its subtests).
 func TestHostileFiles(t *testing.T) {
 	if testing.Short() {
 		t.Skip("writes two files of 100 MB (16 MB under -race)")

@@ -64,6 +64,8 @@ func (h *hugeTrace) Seek(offset int64, whence int) (int64, error) {
 
 // The fast reader's memory must not grow with the file: a scan meets
 // gigabyte traces. 1 GB takes a few seconds; -short reads 64 MB.
+// It measures the whole process's heap, so it is not parallel: the
+// package's parallel tests wait until the sequential ones are done.
 func TestHugeTraceMemoryIsBounded(t *testing.T) {
 	size := int64(256 << 20)
 	if testing.Short() || raceEnabled {
@@ -116,6 +118,7 @@ func BenchmarkReadHuge(b *testing.B) {
 // gives up on it late, the events before the problem are kept, as for an
 // XML error.
 func TestLongStreamFastReaderGivesUp(t *testing.T) {
+	t.Parallel()
 	h := newHugeTrace(rewindLimit + 1<<20)
 	h.tail = strings.Replace(evEnd, "<EventData>", "<EventData><!-- c -->", 1) + edgeEnd
 	tr, err := Read(streamOnly{h}, "s.xml", Options{SlowSteps: 5})

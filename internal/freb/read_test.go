@@ -23,6 +23,7 @@ func sample(t testing.TB) []byte {
 // and the tools around it produce; every variant must give the same
 // request as the original.
 func TestReadVariants(t *testing.T) {
+	t.Parallel()
 	base := string(sample(t))
 	// A tool that re-saves the file writes the CR LF inside header blocks
 	// as character references.
@@ -77,6 +78,7 @@ func TestReadVariants(t *testing.T) {
 }
 
 func TestReadDerivedViews(t *testing.T) {
+	t.Parallel()
 	tr, err := Read(bytes.NewReader(sample(t)), "ews-400.xml", DefaultOptions())
 	if err != nil {
 		t.Fatal(err)
@@ -110,6 +112,7 @@ func TestReadDerivedViews(t *testing.T) {
 // half-copied file ends: complete events must survive and the trace must be
 // marked truncated, never an error.
 func TestReadCut(t *testing.T) {
+	t.Parallel()
 	full := string(sample(t))
 	thirdEnd := indexNth(full, "</Event>", 3) + len("</Event>")
 	tests := []struct {
@@ -154,6 +157,7 @@ func indexNth(s, sub string, n int) int {
 }
 
 func TestReadHeadMissingAndIISTruncation(t *testing.T) {
+	t.Parallel()
 	full := string(sample(t))
 	first := strings.Index(full, "<Event ")
 	second := first + 1 + strings.Index(full[first+1:], "<Event ")
@@ -177,6 +181,7 @@ func TestReadHeadMissingAndIISTruncation(t *testing.T) {
 }
 
 func TestReadRejectsNonFREB(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, input, want string
 		notFREB           bool
@@ -209,6 +214,7 @@ func TestReadRejectsNonFREB(t *testing.T) {
 }
 
 func TestReadRootWithoutEvents(t *testing.T) {
+	t.Parallel()
 	in := `<?xml version="1.0" encoding="UTF-8" ?>` + "\r\n" + `<failedRequest url="http://h:80/a" verb="GET" statusCode="500.19" triggerStatusCode="500" timeTaken="3"></failedRequest>`
 	tr, err := Read(strings.NewReader(in), "e.xml", DefaultOptions())
 	if err != nil {
@@ -220,6 +226,7 @@ func TestReadRootWithoutEvents(t *testing.T) {
 }
 
 func TestParseStatus(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in        string
 		code, sub int
@@ -240,6 +247,7 @@ func TestParseStatus(t *testing.T) {
 }
 
 func TestKeepEventsOff(t *testing.T) {
+	t.Parallel()
 	opts := DefaultOptions()
 	opts.KeepEvents = false
 	tr, err := Read(bytes.NewReader(sample(t)), "x.xml", opts)

@@ -36,6 +36,7 @@ func (r *truncating) Read(p []byte) (int, error) {
 // TestFileTruncatedWhileRead: the events before the cut are kept and the
 // trace says it was cut, as for a file IIS is still writing.
 func TestFileTruncatedWhileRead(t *testing.T) {
+	t.Parallel()
 	data, err := gen.Bytes(gen.Samples()[0].Traces[0])
 	if err != nil {
 		t.Fatal(err)

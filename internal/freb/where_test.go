@@ -8,6 +8,7 @@ import (
 )
 
 func TestWhere(t *testing.T) {
+	t.Parallel()
 	const file = "testdata/ews-400.xml"
 	cases := []struct {
 		name, expr string
@@ -40,6 +41,7 @@ func TestWhere(t *testing.T) {
 }
 
 func TestWhereInvalid(t *testing.T) {
+	t.Parallel()
 	for _, expr := range []string{"//Event[", "Event[@]", "))", ""} {
 		_, err := CompileWhere(expr)
 		if err == nil {
@@ -55,6 +57,7 @@ func TestWhereInvalid(t *testing.T) {
 // TestWhereDamagedInput: events before a cut count, input that is not a
 // trace matches nothing, and nothing panics.
 func TestWhereDamagedInput(t *testing.T) {
+	t.Parallel()
 	data, err := os.ReadFile("testdata/ews-400.xml")
 	if err != nil {
 		t.Fatal(err)

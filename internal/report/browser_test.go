@@ -83,19 +83,68 @@ func (w *pageWatch) snapshot() (requests, errors []string) {
 	return append([]string(nil), w.requests...), append([]string(nil), w.errors...)
 }
 
-// browse opens a fresh headless browser tab and records the console
-// (calls, uncaught exceptions, browser log entries such as CSP refusals)
-// and every network request.
+// TestMain closes the browser the tests shared, whatever their outcome.
+func TestMain(m *testing.M) {
+	m.Run()
+	closeBrowser()
+}
+
+// browser is the one Chromium the browser tests of this test binary
+// share: starting Chromium costs seconds (more under -race on a loaded
+// machine), opening a tab milliseconds. Each test still gets its own tab,
+// in its own browser context (no cookies, storage or cache shared with
+// another test), and its own listeners. TestMain closes it.
+var browser struct {
+	once   sync.Once
+	ctx    context.Context // the browser's first tab, never navigated
+	cancel context.CancelFunc
+	err    error
+}
+
+// sharedBrowser starts Chromium on first use, or skips when there is none.
+func sharedBrowser(tb testing.TB) context.Context {
+	tb.Helper()
+	exe := chromiumPath(tb)
+	browser.once.Do(func() {
+		actx, cancelA := chromedp.NewExecAllocator(context.Background(), chromeOptions(exe)...)
+		ctx, cancelC := chromedp.NewContext(actx)
+		browser.ctx, browser.cancel = ctx, func() { cancelC(); cancelA() }
+		// The first call starts the browser; it must not carry a timeout.
+		browser.err = chromedp.Do(ctx)
+	})
+	if browser.err != nil {
+		tb.Fatalf("start Chromium: %v", browser.err)
+	}
+	return browser.ctx
+}
+
+// closeBrowser stops the shared Chromium, if a test started it, and waits
+// for it to exit.
+func closeBrowser() {
+	if browser.cancel != nil {
+		browser.cancel()
+	}
+}
+
+// newTab opens a tab of the shared browser in a browser context of its
+// own; the test's cleanup closes both.
+func newTab(tb testing.TB) context.Context {
+	tb.Helper()
+	ctx, cancel := chromedp.NewContext(sharedBrowser(tb), chromedp.WithNewBrowserContext())
+	tb.Cleanup(cancel)
+	if err := chromedp.Do(ctx); err != nil {
+		tb.Fatalf("open a Chromium tab: %v", err)
+	}
+	return ctx
+}
+
+// browse opens a fresh tab of the shared headless browser and records the
+// console (calls, uncaught exceptions, browser log entries such as CSP
+// refusals) and every network request of that tab.
 func browse(t *testing.T) (context.Context, *pageWatch) {
 	t.Helper()
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), chromeOptions(chromiumPath(t))...)
-	ctx, cancelC := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancelC(); cancelA() })
+	ctx := newTab(t)
 	w := &pageWatch{}
-	// The first call starts the browser; it must not carry a timeout.
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start Chromium: %v", err)
-	}
 	console := chromedp.Console(ctx)
 	requests := chromedp.Events(ctx, network.RequestWillBeSent)
 	failures := chromedp.Events(ctx, network.LoadingFailed)
@@ -246,6 +295,7 @@ func visibleText(t *testing.T, ctx context.Context) string {
 }
 
 func TestBrowserSamplesReport(t *testing.T) {
+	t.Parallel()
 	ctx, w := browse(t)
 	r, page := scanHTML(t, samplesDir)
 	for _, width := range []int64{1280, 390} {
@@ -321,6 +371,7 @@ func TestBrowserSamplesReport(t *testing.T) {
 }
 
 func TestBrowserHostileReport(t *testing.T) {
+	t.Parallel()
 	ctx, w := browse(t)
 	_, page := scanHTML(t, writeHostile(t))
 	loadReport(t, ctx, page, 1280, 900)
@@ -355,6 +406,7 @@ func TestBrowserHostileReport(t *testing.T) {
 // time Chromium measured. It is logged, not asserted: timing on a shared
 // machine is no pass/fail signal (BenchmarkHTMLLargeLoad repeats it).
 func TestBrowserLargeReport(t *testing.T) {
+	t.Parallel()
 	b := bigReport(t)
 	ctx, w := browse(t)
 	start := time.Now()
@@ -391,19 +443,13 @@ func TestBrowserLargeReport(t *testing.T) {
 // BenchmarkHTMLLargeLoad measures how long Chromium takes to load the
 // 10,000-trace report; ms/load is the browser's own navigation timing.
 func BenchmarkHTMLLargeLoad(b *testing.B) {
-	exe := chromiumPath(b)
+	chromiumPath(b)
 	big := bigReport(b)
 	path := filepath.Join(b.TempDir(), "report.html")
 	if err := os.WriteFile(path, big.html, 0o644); err != nil {
 		b.Fatal(err)
 	}
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), chromeOptions(exe)...)
-	defer cancelA()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	if err := chromedp.Do(ctx); err != nil {
-		b.Fatal(err)
-	}
+	ctx := newTab(b)
 	var total float64
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -424,6 +470,7 @@ func BenchmarkHTMLLargeLoad(b *testing.B) {
 // same hostile markup, unescaped, runs and loads without the policy and
 // is refused (with a console error) under it.
 func TestBrowserWatchCatchesInjection(t *testing.T) {
+	t.Parallel()
 	a, err := loadAssets()
 	if err != nil {
 		t.Fatal(err)

@@ -162,6 +162,7 @@ func pageShape(tb testing.TB, page []byte) shape {
 // TestPageShapeCatchesMarkup shows the fuzz target's check can fail: the
 // benign page with one injected element is caught.
 func TestPageShapeCatchesMarkup(t *testing.T) {
+	t.Parallel()
 	page := renderFuzzPage(t, fuzzBaseTrace(t), [6]string{"ua", "1.1 lb", "mail.contoso.com", "/EWS/Exchange.asmx", "EX16-01", "v"})
 	want := pageShape(t, page)
 	for _, inject := range []string{`<img src=x onerror=alert(1)>`, `<a href="javascript:alert(1)">x</a>`, `<script>alert(1)</script>`, `<iframe src="https://evil"></iframe>`} {

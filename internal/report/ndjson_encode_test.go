@@ -21,6 +21,7 @@ func reference(t testing.TB, v any) []byte {
 }
 
 func TestLineEncoderMatchesEncodingJSON(t *testing.T) {
+	t.Parallel()
 	values := []any{
 		obj{},
 		obj{"b": 1, "a": "x", "c": obj{"z": true, "y": nil, "x": []string{"web"}}},
@@ -44,6 +45,7 @@ func TestLineEncoderMatchesEncodingJSON(t *testing.T) {
 // TestNDJSONUnchanged: the report of the samples is what encoding/json
 // writes for the same events, line for line.
 func TestNDJSONUnchanged(t *testing.T) {
+	t.Parallel()
 	r, err := scan.Run(context.Background(), scanOptions(scan.Options{Inputs: []string{"../../samples", "../freb/testdata"}}))
 	if err != nil {
 		t.Fatal(err)

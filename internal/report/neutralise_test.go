@@ -3,6 +3,7 @@ package report
 import "testing"
 
 func TestNeutralise(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in      string
 		keepSGR bool

@@ -15,6 +15,7 @@ var update = flag.Bool("update", false, "rewrite golden files and docs/RULES.md"
 // TestRulesDoc keeps docs/RULES.md generated from the catalogue, so the
 // documentation never drifts from the code.
 func TestRulesDoc(t *testing.T) {
+	t.Parallel()
 	var b bytes.Buffer
 	if err := Write(&b, "markdown", Document{Kind: KindRules, Rules: rules.Catalogue()}, Options{}); err != nil {
 		t.Fatal(err)

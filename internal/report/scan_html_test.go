@@ -23,6 +23,7 @@ var (
 // the browser refuse them (tested for real in the browser test), and any
 // second script would be refused.
 func TestHTMLContentPolicyHashesInlineCode(t *testing.T) {
+	t.Parallel()
 	_, page := scanHTML(t, samplesDir+"/via-persistent-auth")
 	html := string(page)
 	m := cspRe.FindStringSubmatch(html)
@@ -57,6 +58,7 @@ func TestHTMLContentPolicyHashesInlineCode(t *testing.T) {
 // out, and checks the page text: no live markup, bidi and zero-width
 // characters shown as marks, secrets redacted.
 func TestHTMLHostileValues(t *testing.T) {
+	t.Parallel()
 	_, page := scanHTML(t, writeHostile(t))
 	html := string(page)
 	forbidden := []string{
@@ -91,6 +93,7 @@ func TestHTMLHostileValues(t *testing.T) {
 }
 
 func TestHTMLNeutralise(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ in, want string }{
 		{"plain ascii", "plain ascii"},
 		{"naïve – ü 日本", "naïve – ü 日本"},
@@ -112,6 +115,7 @@ func TestHTMLNeutralise(t *testing.T) {
 // group is on the page with its evidence and fix, sequences are drawn,
 // and every trace is in the table with its details.
 func TestHTMLSamples(t *testing.T) {
+	t.Parallel()
 	r, page := scanHTML(t, samplesDir)
 	html := string(page)
 	if len(r.Findings) == 0 {
@@ -145,6 +149,7 @@ func TestHTMLSamples(t *testing.T) {
 // requirement (the browser test measures load time): under 10 MB, every
 // trace in the table, details for a bounded number, and the page says so.
 func TestHTMLLargeScanIsBounded(t *testing.T) {
+	t.Parallel()
 	b := bigReport(t)
 	html := string(b.html)
 	t.Logf("%d traces: %d bytes of HTML (%.2f MB); built in %s, rendered in %s", len(b.result.Traces), len(b.html), float64(len(b.html))/1e6, b.build.Round(1e6), b.render.Round(1e6))
@@ -191,6 +196,7 @@ func TestHTMLLargeScanIsBounded(t *testing.T) {
 // TestHTMLListsSkippedFiles: .xml files that are not traces are listed by
 // name with the reason, not only counted.
 func TestHTMLListsSkippedFiles(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "fr000009.xml"), nil, 0o644); err != nil {
 		t.Fatal(err)
