@@ -37,6 +37,7 @@ func frebscan(t *testing.T, args ...string) result {
 const ews400 = "../../internal/freb/testdata/ews-400.xml"
 
 func TestShowText(t *testing.T) {
+	t.Parallel()
 	r := frebscan(t, "show", ews400)
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
@@ -56,6 +57,7 @@ func TestShowText(t *testing.T) {
 }
 
 func TestShowJSON(t *testing.T) {
+	t.Parallel()
 	r := frebscan(t, "show", "--format", "json", ews400)
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
@@ -81,6 +83,7 @@ func TestShowJSON(t *testing.T) {
 }
 
 func TestShowBadInput(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	empty := filepath.Join(dir, "fr000001.xml")
 	os.WriteFile(empty, nil, 0o644)
@@ -107,6 +110,7 @@ func TestShowBadInput(t *testing.T) {
 }
 
 func TestVersion(t *testing.T) {
+	t.Parallel()
 	if r := frebscan(t, "version"); r.code != 0 || !strings.HasPrefix(r.stdout, "frebscan ") {
 		t.Errorf("version: %+v", r)
 	}

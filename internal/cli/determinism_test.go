@@ -20,6 +20,7 @@ import (
 // falls (examples, evidence and the `show` hint included), given the same
 // clock.
 func TestSameBytesWhateverWorkers(t *testing.T) {
+	t.Parallel()
 	clock := func() time.Time { return time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC) }
 	// The generated folder has the ties (same millisecond, same time
 	// taken) that only a stated order breaks; with the workers' finishing

@@ -7,6 +7,7 @@ import (
 )
 
 func TestParseStatusList(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in      string
 		match   [][2]int
@@ -47,6 +48,7 @@ func TestParseStatusList(t *testing.T) {
 }
 
 func TestParseTime(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
 	tests := map[string]time.Time{
 		"24h":                  now.Add(-24 * time.Hour),

@@ -14,6 +14,7 @@ import (
 // and one good trace: it finishes, reports the good trace, and lists every
 // hostile file with its reason in the JSON report.
 func TestScanHostileDirectoryCLI(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("writes two 100 MB files")
 	}
@@ -67,6 +68,7 @@ func TestScanHostileDirectoryCLI(t *testing.T) {
 // character references, in the file name) reach neither the text report
 // nor show as raw bytes a terminal would obey.
 func TestHostileTextIsNeutralised(t *testing.T) {
+	t.Parallel()
 	data, err := os.ReadFile("../../samples/healthy-direct/fr000001.xml")
 	if err != nil {
 		t.Fatal(err)
@@ -102,6 +104,7 @@ func TestHostileTextIsNeutralised(t *testing.T) {
 // TestLimitFlags: each limit flag, set low, cuts the samples with a warning
 // in the scan report and in show.
 func TestLimitFlags(t *testing.T) {
+	t.Parallel()
 	// A copy of a sample with a 400 KB response body in one event: events
 	// that fit the reader's 256 KiB buffer are always read.
 	data, err := os.ReadFile("../../samples/via-persistent-auth/fr000001.xml")

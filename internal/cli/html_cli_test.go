@@ -13,6 +13,7 @@ var htmlMarkers = []string{"<!DOCTYPE html>", `http-equiv="Content-Security-Poli
 	`id="summary"`, `id="findings"`, `<table id="traces"`, "Request Summary", "</html>"}
 
 func TestScanHTML(t *testing.T) {
+	t.Parallel()
 	out := filepath.Join(t.TempDir(), "report.html")
 	r := frebscan(t, "scan", "--format", "html", "-o", out, "../../samples")
 	if r.code != 1 {
@@ -37,6 +38,7 @@ func TestScanHTML(t *testing.T) {
 }
 
 func TestShowHTML(t *testing.T) {
+	t.Parallel()
 	r := frebscan(t, "show", "--format", "html", ews400)
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
@@ -57,6 +59,7 @@ func TestShowHTML(t *testing.T) {
 // TestOutDirWritesHTML: with the html format registered, --out-dir keeps
 // an HTML incident report beside the JSON one.
 func TestOutDirWritesHTML(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	r := frebscan(t, "scan", "--out-dir", dir, "--format", "json", "-o", filepath.Join(t.TempDir(), "r.json"), "../../samples/via-persistent-auth")
 	if r.code != 1 {

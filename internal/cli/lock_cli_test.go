@@ -49,6 +49,7 @@ func lockHolder(t *testing.T, path string) *exec.Cmd {
 // second run exits 2 without touching the state, and with --lock-timeout
 // it waits for the lock.
 func TestLockConcurrentRunRefuses(t *testing.T) {
+	t.Parallel()
 	tmp := t.TempDir()
 	stateFile := filepath.Join(tmp, "frebscan.state")
 	holder := lockHolder(t, stateFile+".lock")
@@ -80,6 +81,7 @@ func TestLockConcurrentRunRefuses(t *testing.T) {
 // TestLockLeftByKilledRun: a run killed while holding the lock leaves
 // the lock file behind; the next run proceeds.
 func TestLockLeftByKilledRun(t *testing.T) {
+	t.Parallel()
 	stateFile := filepath.Join(t.TempDir(), "frebscan.state")
 	holder := lockHolder(t, stateFile+".lock")
 	holder.Process.Kill()

@@ -65,6 +65,7 @@ func notifications(t *testing.T, path string) []notifyDoc {
 // rule again in new traces does not (it is not new), and a run without
 // --state notifies every time.
 func TestNotifyCmd(t *testing.T) {
+	t.Parallel()
 	tmp := t.TempDir()
 	got := filepath.Join(tmp, "notifications")
 	script := notifyScript(t, tmp, got, 0)
@@ -136,6 +137,7 @@ func TestNotifyCmd(t *testing.T) {
 // reports and state are still written, and the rule is not marked as
 // alerted, so the next run that finds it tries again.
 func TestNotifyCmdFails(t *testing.T) {
+	t.Parallel()
 	tmp := t.TempDir()
 	got := filepath.Join(tmp, "notifications")
 	script := notifyScript(t, tmp, got, 3)

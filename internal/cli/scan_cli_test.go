@@ -54,6 +54,7 @@ func scanJSON(t *testing.T, args ...string) (map[string]any, result) {
 func num(v any) int { f, _ := v.(float64); return int(f) }
 
 func TestScanGeneratedCorpus(t *testing.T) {
+	t.Parallel()
 	dir, opt := generatedCorpus(t)
 	want := map[string]int{}
 	for i := 0; i < corpusFiles; i++ {
@@ -112,6 +113,7 @@ func TestScanGeneratedCorpus(t *testing.T) {
 }
 
 func TestScanFormatsAndOutput(t *testing.T) {
+	t.Parallel()
 	dir, _ := generatedCorpus(t)
 	sub := filepath.Join(dir, "W3SVC2")
 	r := frebscan(t, "scan", "--format", "ndjson", "--fail-on", "none", sub)
@@ -166,6 +168,7 @@ func TestScanFormatsAndOutput(t *testing.T) {
 }
 
 func TestScanExitCodes(t *testing.T) {
+	t.Parallel()
 	if r := frebscan(t, "scan", "../../samples"); r.code != 1 || !strings.Contains(r.stdout, "via-persistent-auth") {
 		t.Errorf("findings at or above high: exit %d", r.code)
 	}
@@ -219,6 +222,7 @@ func validate(t *testing.T, doc string) {
 }
 
 func TestScanJSONOfSamplesValidates(t *testing.T) {
+	t.Parallel()
 	_, r := scanJSON(t, "../../samples", "../../internal/freb/testdata")
 	validate(t, r.stdout)
 }

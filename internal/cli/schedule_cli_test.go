@@ -9,6 +9,7 @@ import (
 )
 
 func TestScheduleCLI(t *testing.T) {
+	t.Parallel()
 	tmp := t.TempDir()
 	xmlFile := filepath.Join(tmp, "task.xml")
 	r := frebscan(t, "schedule", "--target", "windows", "--exe", `C:\frebscan\frebscan.exe`, "--out-dir", `D:\frebscan`, "--every", "30m", "-o", xmlFile)
@@ -45,6 +46,7 @@ func TestScheduleCLI(t *testing.T) {
 }
 
 func TestSetupTracingCLI(t *testing.T) {
+	t.Parallel()
 	r := frebscan(t, "setup-tracing", "--site", "Default Web Site", "--path", "/EWS", "--status", "400-401")
 	if r.code != 0 || !strings.Contains(r.stdout, `set config "Default Web Site/EWS" -section:system.webServer/tracing/traceFailedRequests /+[path='*']`) ||
 		!strings.Contains(r.stdout, "Add-WebConfigurationProperty") || !strings.Contains(r.stdout, "/-[path='*']") {

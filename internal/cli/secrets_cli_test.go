@@ -135,6 +135,7 @@ func outputs(t *testing.T, extra ...string) map[string]string {
 // output without --no-redact; with --no-redact every one of them does
 // somewhere, which shows the search would find a leak.
 func TestNoSecretsInAnyOutput(t *testing.T) {
+	t.Parallel()
 	secrets := sampleSecrets(t)
 	kinds := map[string]int{}
 	for _, k := range secrets {

@@ -58,6 +58,7 @@ func copySample(t *testing.T, from, to string, mtime time.Time) {
 // half-written. Every trace must be counted exactly once, and the Apple
 // Mail handshake that spans two runs must still be recognised.
 func TestStateThreeRuns(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "W3SVC1")
 	os.MkdirAll(dir, 0o755)
 	stateFile := filepath.Join(t.TempDir(), "frebscan.state")
@@ -133,6 +134,7 @@ func TestStateThreeRuns(t *testing.T) {
 }
 
 func TestStateCorruptStartsFresh(t *testing.T) {
+	t.Parallel()
 	stateFile := filepath.Join(t.TempDir(), "frebscan.state")
 	os.WriteFile(stateFile, []byte("{not json"), 0o644)
 	r := frebscan(t, "scan", "--format", "json", "--fail-on", "none", "--state", stateFile, "../../samples/healthy-direct")
@@ -150,6 +152,7 @@ func TestStateCorruptStartsFresh(t *testing.T) {
 // written the run exits 2 and does not mark the traces as analysed, so the
 // next run reports them instead of losing them.
 func TestOutDirFailureKeepsTracesForNextRun(t *testing.T) {
+	t.Parallel()
 	tmp := t.TempDir()
 	stateFile := filepath.Join(tmp, "frebscan.state")
 	notADir := filepath.Join(tmp, "reports")

@@ -23,6 +23,7 @@ func traceFiles(doc map[string]any) []string {
 // event; the report names the expression; invalid XPath is a usage error
 // naming it.
 func TestScanWhere(t *testing.T) {
+	t.Parallel()
 	const samples = "../../samples"
 	all, _ := scanJSON(t, samples)
 	byStatus, _ := scanJSON(t, "--status", "401", samples)
