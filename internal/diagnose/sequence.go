@@ -13,28 +13,27 @@ import (
 // It is small on purpose: a scan keeps one per trace to correlate, so
 // memory stays flat even for tens of thousands of traces.
 //
-// The JSON tags are the scan report's (docs/scan.schema.json), which
-// leaves out the fields tagged "-". Scheduled scans save every field in
-// their state file all the same, so a step holds labels, never secrets
-// (no token, no user name).
+// The JSON form is both the scan report's (docs/scan.schema.json) and
+// the state file's: scheduled scans save every field, so a step holds
+// labels, never secrets (no token, no user name).
 type SequenceStep struct {
 	File   string    `json:"file"`
 	Time   time.Time `json:"time"`
 	Verb   string    `json:"verb"`
 	Status string    `json:"status"`
-	Code   int       `json:"-"`
-	Sub    int       `json:"-"`
+	Code   int       `json:"code,omitempty"`
+	Sub    int       `json:"sub,omitempty"`
 	// Auth describes the Authorization the request carried: "none",
 	// "NTLM type 1", "Negotiate (Kerberos)", …
 	Auth     string `json:"auth"`
-	NTLMType int    `json:"-"`
-	HasAuth  bool   `json:"-"`
+	NTLMType int    `json:"ntlmType,omitempty"`
+	HasAuth  bool   `json:"hasAuth,omitempty"`
 	// PersistentAuth is the response's Persistent-Auth ("true", "false"
 	// or "" when absent or not traced).
 	PersistentAuth string `json:"persistentAuth,omitempty"`
 	FEServer       string `json:"feServer,omitempty"`
 	ErrorCode      uint32 `json:"errorCode,omitempty"`
-	Via            bool   `json:"-"`
+	Via            bool   `json:"via,omitempty"`
 }
 
 // Sequence is the ordered traces of one client, user agent and URL.
