@@ -55,8 +55,9 @@ outbound/inbound rule that sets HTTP_VIA, and remove it.`,
 			"curl PR #363: IIS answers 401 on a re-used NTLM connection behind a proxy (Via)",
 			"KEMP LoadMaster: Virtual Service Advanced Properties, Additional L7 Header",
 		},
-		Trace:    viaPersistentAuthTrace,
-		Sequence: viaPersistentAuthSequence,
+		Supersedes: []string{"auth-denied"},
+		Trace:      viaPersistentAuthTrace,
+		Sequence:   viaPersistentAuthSequence,
 	}
 }
 

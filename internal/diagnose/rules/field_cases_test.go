@@ -1,0 +1,265 @@
+package rules
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/frebscan/frebscan/internal/diagnose"
+	"github.com/frebscan/frebscan/internal/freb"
+	"github.com/frebscan/frebscan/internal/gen"
+	"github.com/frebscan/frebscan/internal/headers"
+)
+
+// leg is one request of a field case as IIS traced it: who sent it
+// (the TCP peer and port IIS saw, the headers the proxy left), which
+// server wrote the trace, what the authentication module made of it.
+type leg struct {
+	at       time.Duration
+	server   string // <Computer>
+	peer     string // RemoteAddress; default 10.20.0.250
+	port     int    // RemotePort
+	url      string // default EWS
+	verb     string // default POST
+	ua       string
+	authz    string
+	proxy    headers.List // headers the proxy added
+	status   gen.Status
+	module   string // module that set the error status
+	code     uint32 // its ErrorCode
+	desc     string // SET_RESPONSE_ERROR_DESCRIPTION
+	timeTake time.Duration
+	response headers.List // extra response headers
+	auth     gen.AuthOutcome
+}
+
+var fieldStart = time.Date(2025, 6, 3, 9, 15, 0, 0, time.UTC)
+
+// fieldTrace writes the leg as IIS would (internal/gen) and reads it back
+// with the reader a scan uses.
+func fieldTrace(t *testing.T, n int, l leg) *freb.Trace {
+	t.Helper()
+	url := firstNonEmpty(l.url, "https://mail.contoso.com:443/EWS/Exchange.asmx")
+	verb := firstNonEmpty(l.verb, "POST")
+	h := headers.List{{Name: "Connection", Value: "keep-alive"}, {Name: "Host", Value: "mail.contoso.com"},
+		{Name: "User-Agent", Value: firstNonEmpty(l.ua, "Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.17328; Pro)")}}
+	if verb == "POST" {
+		h = append(h, headers.Header{Name: "Content-Length", Value: "0"}, headers.Header{Name: "Content-Type", Value: "text/xml"})
+	}
+	if l.authz != "" {
+		h = append(h, headers.Header{Name: "Authorization", Value: l.authz})
+	}
+	h = append(h, l.proxy...)
+	s := gen.Scenario{
+		Seed: int64(9000 + n), URL: url, Verb: verb, Status: l.status, Computer: firstNonEmpty(l.server, "WEB01"),
+		Start: fieldStart.Add(l.at), Client: gen.Endpoint{Address: firstNonEmpty(l.peer, "10.20.0.250"), Port: l.port},
+		Local: gen.Endpoint{Address: "10.20.0.21", Port: 443}, RequestHeaders: h, TimeTaken: l.timeTake,
+		AppPool: "MSExchangeServicesAppPool", Auth: &gen.Auth{Windows: true, Outcome: l.auth},
+		ResponseHeaders: append(headers.List{{Name: "Content-Type", Value: "text/html"}, {Name: "Server", Value: "Microsoft-IIS/10.0"}}, l.response...),
+	}
+	if l.status.Code >= 400 {
+		s.Error = &gen.ModuleError{Module: firstNonEmpty(l.module, "WindowsAuthenticationModule"), Notification: gen.AuthenticateRequest,
+			Code: l.code, Description: l.desc}
+	}
+	if l.status.Code == 401 {
+		s.SetResponseHeaders = []gen.SetHeader{{Name: "WWW-Authenticate", Value: "Negotiate"}, {Name: "WWW-Authenticate", Value: "NTLM"}}
+	}
+	var b bytes.Buffer
+	if err := gen.Write(&b, s); err != nil {
+		t.Fatal(err)
+	}
+	tr, err := freb.Read(&b, fmt.Sprintf("fr%06d.xml", n), freb.Options{SlowSteps: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tr
+}
+
+// fieldCase is a failure rebuilt from a public report with a confirmed
+// cause: the rule that must explain it, a phrase its fix must contain,
+// the vendor the fix is for, and no other finding above info beside it.
+type fieldCase struct {
+	name    string
+	legs    []leg
+	rule    string
+	fix     string // substring of the fix shown
+	vendor  string
+	conf    diagnose.Confidence // "" = any
+	summary string              // substring of some finding's summary
+	also    []string            // other rules allowed to fire above info
+}
+
+func runFieldCases(t *testing.T, cases []fieldCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var traces []*freb.Trace
+			for i, l := range tc.legs {
+				traces = append(traces, fieldTrace(t, i+1, l))
+			}
+			found := diagnoseAll(traces)
+			fs := found[tc.rule]
+			if len(fs) == 0 {
+				t.Fatalf("%s did not fire; got %v", tc.rule, summaries(found))
+			}
+			confOK, summaryOK := tc.conf == "", tc.summary == ""
+			for _, f := range fs {
+				if tc.fix != "" && !strings.Contains(f.Fix, tc.fix) {
+					t.Errorf("fix %q lacks %q", f.Fix, tc.fix)
+				}
+				if f.Vendor != tc.vendor {
+					t.Errorf("vendor %q, want %q", f.Vendor, tc.vendor)
+				}
+				confOK = confOK || f.Confidence == tc.conf
+				summaryOK = summaryOK || strings.Contains(f.Summary, tc.summary)
+			}
+			if !confOK {
+				t.Errorf("no finding at confidence %s: %v", tc.conf, summaries(found))
+			}
+			if !summaryOK {
+				t.Errorf("no summary contains %q: %v", tc.summary, summaries(found))
+			}
+			for rule, other := range found {
+				if rule == tc.rule || contains(tc.also, rule) {
+					continue
+				}
+				for _, f := range other {
+					if f.Severity > diagnose.Info {
+						t.Errorf("wrong finding beside it: %s (%s, %s): %s", rule, f.Severity, f.Confidence, f.Summary)
+					}
+				}
+			}
+		})
+	}
+}
+
+func summaries(found map[string][]diagnose.Finding) []string {
+	var out []string
+	for rule, fs := range found {
+		for _, f := range fs {
+			out = append(out, fmt.Sprintf("%s/%s/%s: %s", rule, f.Severity, f.Confidence, f.Summary))
+		}
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	ntlm1 = "NTLM " + gen.NTLMNegotiate()
+	ntlm3 = "NTLM " + gen.NTLMAuthenticate(77, "CONTOSO", "asmith", "WS-0142")
+	neg3  = "Negotiate " + gen.NTLMAuthenticate(78, "CONTOSO", "asmith", "WS-0142")
+	krb   = "Negotiate " + gen.KerberosToken(79, 1700)
+)
+
+// challengeLeg is the type 1 answered with a challenge, as IIS traces it.
+func challengeLeg(at time.Duration, server string, port int, proxy headers.List) leg {
+	return leg{at: at, server: server, port: port, authz: ntlm1, proxy: proxy, status: gen.Status{Code: 401, Sub: 1},
+		code: gen.CodeContinueNeeded, auth: gen.AuthContinue}
+}
+
+func failedLeg(at time.Duration, server string, port int, authz string, code uint32, proxy headers.List) leg {
+	return leg{at: at, server: server, port: port, authz: authz, proxy: proxy, status: gen.Status{Code: 401, Sub: 1},
+		code: code, auth: gen.AuthFailed}
+}
+
+// TestFieldCasesAuthentication rebuilds public reports of Windows
+// authentication failing behind load balancers. The SSPI status, not the
+// 401.1, chooses the explanation, and one explanation is given per trace.
+func TestFieldCasesAuthentication(t *testing.T) {
+	xff := headers.List{{Name: "X-Forwarded-For", Value: "198.51.100.23"}}
+	runFieldCases(t, []fieldCase{
+		{
+			// https://techcommunity.microsoft.com/t5/iis-support-blog/401-1-2148074248-in-iis-logs-behind-a-load-balancer-with/ba-p/2428459
+			// 401.1 0x80090308 behind a layer-4 balancer: the type 3 reaches
+			// the other server; no proxy header at all.
+			name: "L4 balancer sends the type 3 to another server",
+			legs: []leg{challengeLeg(0, "WEB01", 50211, nil), failedLeg(180*time.Millisecond, "WEB02", 50211, ntlm3, gen.CodeInvalidToken, nil)},
+			rule: "auth-handshake-broken", fix: "pinned", conf: diagnose.ConfidenceHigh, summary: "WEB01 answered the type 1, WEB02 got the type 3",
+		},
+		{
+			// Same report, a proxy that strips headers and pools its
+			// back-end connections: one server, the type 3 on a new
+			// connection (another source port).
+			name: "header-stripping proxy puts the type 3 on another connection",
+			legs: []leg{challengeLeg(0, "WEB01", 50211, nil), failedLeg(150*time.Millisecond, "WEB01", 50388, ntlm3, gen.CodeInvalidToken, nil)},
+			rule: "auth-handshake-broken", fix: "pinned", conf: diagnose.ConfidenceHigh, summary: "a connection that saw no challenge",
+		},
+		{
+			// The same case captured with a FREB rule on the failure only:
+			// the status alone points at the split, at medium confidence.
+			name: "only the failed leg traced, no proxy header",
+			legs: []leg{failedLeg(0, "WEB02", 50388, ntlm3, gen.CodeInvalidToken, nil)},
+			rule: "auth-handshake-broken", conf: diagnose.ConfidenceMedium, summary: "inferred",
+		},
+		{
+			// https://github.com/ThreeMammals/Ocelot/issues/2121: a pooling
+			// .NET gateway, "The token supplied to the function is invalid"
+			// on the Negotiate (NTLM) leg, X-Forwarded-For present.
+			name: "pooling gateway, Negotiate wrapping NTLM, SEC_E_INVALID_TOKEN",
+			legs: []leg{failedLeg(0, "APP01", 51000, neg3, gen.CodeInvalidToken, xff)},
+			rule: "auth-handshake-broken", vendor: "unknown proxy", conf: diagnose.ConfidenceHigh,
+		},
+		{
+			// https://microsoft.github.io/CSS-Exchange/Security/Extended-Protection/
+			// Exchange 2019 CU14 behind an SSL-offloading balancer: only the
+			// Extended Protection finding, not "wrong password" and "broken
+			// handshake" beside it.
+			name: "Extended Protection behind SSL offload",
+			legs: []leg{failedLeg(0, "EX19-01", 50500, ntlm3, gen.CodeBadBindings, headers.List{{Name: "X-Forwarded-For", Value: "198.51.100.90"}, {Name: "X-Forwarded-Proto", Value: "https"}})},
+			rule: "extended-protection-offload", fix: "SSL bridging", vendor: "unknown proxy", conf: diagnose.ConfidenceHigh,
+		},
+		{
+			// https://learn.microsoft.com/archive/blogs/david.wang/howto-diagnose-401-x-http-errors-on-iis
+			// a real wrong password: 401.1 with SEC_E_LOGON_DENIED on one
+			// connection to one server.
+			name: "wrong password (SEC_E_LOGON_DENIED)",
+			legs: []leg{challengeLeg(0, "WEB01", 50600, nil), failedLeg(90*time.Millisecond, "WEB01", 50600, ntlm3, gen.CodeLogonDenied, nil)},
+			rule: "auth-denied", fix: "event 4625", conf: diagnose.ConfidenceHigh, summary: "password is wrong",
+		},
+		{
+			// Basic authentication with a wrong password logs 401.1 with
+			// ERROR_LOGON_FAILURE (1326) (KB 943891 substatus table).
+			name: "Basic with a wrong password (ERROR_LOGON_FAILURE)",
+			legs: []leg{{authz: "Basic Y29udG9zb1xqZG9lOndyb25n", port: 50700, status: gen.Status{Code: 401, Sub: 1}, module: "BasicAuthenticationModule", code: gen.CodeLogonFailure}},
+			rule: "auth-denied", summary: "password is wrong",
+		},
+		{
+			// https://learn.microsoft.com/en-us/windows/win32/secauthn/sspi-status-codes
+			// SEC_I_CONTINUE_NEEDED on the challenge leg is the handshake
+			// continuing: information, never an error.
+			name: "continue needed is not an error",
+			legs: []leg{challengeLeg(0, "WEB01", 50800, nil)},
+			rule: "auth-denied", summary: "continue needed",
+		},
+		{
+			// https://joshroark.com/kerberos-krb_ap_err_modified-is-not-always-an-spn-problem/
+			// Kerberos ticket for the load-balanced name, SPN on another
+			// account: kerberos-spn only.
+			name: "Kerberos ticket rejected (SEC_E_WRONG_PRINCIPAL) behind NetScaler",
+			legs: []leg{failedLeg(0, "EX16-01", 50900, krb, gen.CodeWrongPrincipal, headers.List{{Name: "Client-IP", Value: "10.1.44.17"}, {Name: "Cookie", Value: "NSC_wt_nbjm=ffffffff09"}})},
+			rule: "kerberos-spn", fix: "setspn", vendor: "Citrix NetScaler", conf: diagnose.ConfidenceHigh,
+		},
+	})
+}
+
+// TestContinueNeededIsInfo: the challenge leg never counts as a failure.
+func TestContinueNeededIsInfo(t *testing.T) {
+	found := diagnoseAll([]*freb.Trace{fieldTrace(t, 1, challengeLeg(0, "WEB01", 50800, nil))})
+	for rule, fs := range found {
+		for _, f := range fs {
+			if f.Severity > diagnose.Info {
+				t.Errorf("%s: %s finding on a continue-needed leg: %s", rule, f.Severity, f.Summary)
+			}
+		}
+	}
+}
