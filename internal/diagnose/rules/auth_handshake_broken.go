@@ -40,12 +40,36 @@ for the load-balanced name.`,
 			netscaler: `Citrix NetScaler/ADC: disable connection multiplexing for the Exchange service group (or use an NTLM-aware setting) and enable persistence.`,
 			haproxy:   `HAProxy: use "http-reuse never" (or "safe" with "option prefer-last-server") and "option http-keep-alive" for the Exchange backend, with stick-tables on source IP.`,
 			arr:       `IIS ARR: enable client affinity for the server farm and disable "Reverse rewrite host" changes that reset connections; prefer Kerberos.`,
+			nginx: `nginx (open source) sends each request upstream over HTTP/1.0 with "Connection: close" by default, so every NTLM leg reaches IIS on a new
+connection. Balance Windows-authenticated sites at layer 4 (a stream {} block with TLS passthrough), or use NGINX Plus's "ntlm;" directive in
+the upstream block. "proxy_http_version 1.1; proxy_set_header Connection ''; keepalive N;" makes the handshake complete but shares pooled upstream
+connections between clients, so one user's authenticated connection can serve another user: do not use it for Windows authentication.`,
+			caddy: `Caddy: its standard HTTP transport pools upstream connections. Use the http_ntlm transport (module github.com/caddyserver/ntlm-transport,
+built in with xcaddy), which keeps one upstream connection per client connection over HTTP/1.1, or pass TLS through at layer 4 (caddy-l4).
+Remove the Via header Caddy adds (header_up -Via) as well, or IIS answers Persistent-Auth: false.`,
+			traefik: `Traefik: use a TCP router with TLS passthrough (HostSNI, tls.passthrough=true) for the Windows-authenticated service; HTTP routers pool
+back-end connections. If an HTTP router must stay, disable HTTP/2 to the back end (serversTransport disableHTTP2) and expect remaining failures.`,
+			yarp: `YARP: NTLM cannot be proxied through YARP (outbound connections are pooled between requests; the maintainers will not add it).
+Authenticate at the YARP host and forward the identity another way (a token or header the back end trusts), or balance at layer 4.`,
+			apache: `Apache httpd mod_proxy pools back-end connections and reuses them across clients, with no NTLM-aware binding. Balance the
+Windows-authenticated service at layer 4, or move it to Kerberos (not connection-bound). Turning reuse off (disablereuse=On) does not help:
+every leg then gets a new connection and NTLM always fails.`,
+			appgw: `Azure Application Gateway v2: enable "Dedicated backend connection" in the backend settings (a 1:1 front-end to back-end connection,
+needed for NTLM/Kerberos pass-through; not supported with HTTP/2, uses more SNAT ports). By default the gateway reuses idle back-end connections.`,
+			alb: `AWS Application Load Balancer cannot carry Windows authentication (it does not keep the client's connection and source port to the
+target). Use a Network Load Balancer with a TCP (or TLS passthrough) listener for the Windows-authenticated service.`,
 		},
 		References: []string{
 			"https://techcommunity.microsoft.com/t5/iis-support-blog/401-1-2148074248-in-iis-logs-behind-a-load-balancer-with/ba-p/2428459",
 			"MS-NLMP: NTLM is connection-oriented over HTTP",
 			"traefik PR #10405: IIS needs the same back-end connection for the whole NTLM/Kerberos negotiation",
 			"SSPI SEC_E_INVALID_TOKEN (0x80090308)",
+			"https://learn.microsoft.com/en-us/azure/application-gateway/configuration-http-settings (Dedicated backend connection)",
+			"https://docs.aws.amazon.com/whitepapers/latest/replatform-dotnet-apps-with-windows-containers/using-a-load-balancer-with-windows-authentication.html",
+			"https://github.com/dotnet/yarp/issues/1097",
+			"https://mailman.nginx.org/pipermail/nginx/2022-November/KWOMUMMDUJERP5QRAMJYLYE2QAF2URWO.html",
+			"https://github.com/caddyserver/ntlm-transport",
+			"https://github.com/traefik/traefik/pull/10405",
 		},
 		Supersedes: []string{"auth-denied"},
 		Trace:      authHandshakeTrace,

@@ -81,6 +81,13 @@ const (
 	netscaler = fingerprint.VendorNetScaler
 	haproxy   = fingerprint.VendorHAProxy
 	arr       = fingerprint.VendorARR
+	appgw     = fingerprint.VendorAppGateway
+	alb       = fingerprint.VendorALB
+	nginx     = fingerprint.VendorNginx
+	caddy     = fingerprint.VendorCaddy
+	traefik   = fingerprint.VendorTraefik
+	yarp      = fingerprint.VendorYARP
+	apache    = fingerprint.VendorApache
 )
 
 // Error codes the rules look for, as IIS writes them in FREB.

@@ -263,3 +263,68 @@ func TestContinueNeededIsInfo(t *testing.T) {
 		}
 	}
 }
+
+// TestFieldCasesProxyVendors: the proxy is named from its headers and the
+// fix is that product's setting.
+func TestFieldCasesProxyVendors(t *testing.T) {
+	const macMail = "macOS/14.2.1 (23C71); ExchangeWebServices/14.0 (318); Mail/16.0 (3774.300.61.1.2)"
+	split := func(proxy headers.List) []leg {
+		return []leg{challengeLeg(0, "EX16-01", 40100, proxy), failedLeg(120*time.Millisecond, "EX16-01", 40177, ntlm3, gen.CodeInvalidToken, proxy)}
+	}
+	runFieldCases(t, []fieldCase{
+		{
+			// https://mailman.nginx.org/pipermail/nginx/2022-November/KWOMUMMDUJERP5QRAMJYLYE2QAF2URWO.html
+			// nginx with the usual X-Real-IP/X-Forwarded-For snippet and
+			// its default Connection: close upstream.
+			name: "nginx OSS in front of Exchange",
+			legs: split(headers.List{{Name: "X-Real-IP", Value: "198.51.100.23"}, {Name: "X-Forwarded-For", Value: "198.51.100.23"}}),
+			rule: "auth-handshake-broken", vendor: "nginx", fix: "stream {}", conf: diagnose.ConfidenceHigh,
+		},
+		{
+			// https://github.com/opnsense/plugins/issues/4160: Caddy in front
+			// of Exchange, Outlook fails to log in without http_ntlm.
+			name: "Caddy without the NTLM transport",
+			legs: split(headers.List{{Name: "Via", Value: "1.1 Caddy"}, {Name: "X-Forwarded-For", Value: "198.51.100.23"}, {Name: "X-Forwarded-Proto", Value: "https"}}),
+			rule: "auth-handshake-broken", vendor: "Caddy", fix: "http_ntlm", conf: diagnose.ConfidenceHigh,
+		},
+		{
+			// https://github.com/traefik/traefik/issues/11037
+			name: "Traefik HTTP router",
+			legs: split(headers.List{{Name: "X-Forwarded-For", Value: "198.51.100.23"}, {Name: "X-Forwarded-Host", Value: "mail.contoso.com"},
+				{Name: "X-Forwarded-Proto", Value: "https"}, {Name: "X-Forwarded-Server", Value: "traefik-5c9"}, {Name: "X-Real-Ip", Value: "198.51.100.23"}}),
+			rule: "auth-handshake-broken", vendor: "Traefik", fix: "passthrough", conf: diagnose.ConfidenceHigh,
+		},
+		{
+			// https://github.com/dotnet/yarp/issues/1097
+			name: "YARP gateway",
+			legs: split(headers.List{{Name: "X-Forwarded-For", Value: "198.51.100.23"}, {Name: "X-Forwarded-Proto", Value: "https"},
+				{Name: "X-Forwarded-Host", Value: "mail.contoso.com"}, {Name: "X-Forwarded-Prefix", Value: "/mail"}}),
+			rule: "auth-handshake-broken", vendor: "YARP", fix: "cannot be proxied", conf: diagnose.ConfidenceHigh,
+		},
+		{
+			// https://learn.microsoft.com/en-us/azure/application-gateway/configuration-http-settings
+			// Application Gateway v2 reusing idle back-end connections
+			// (X-Original-URL present: it is not ARR).
+			name: "Azure Application Gateway without dedicated back-end connections",
+			legs: split(headers.List{{Name: "X-Forwarded-For", Value: "198.51.100.23:50412"}, {Name: "X-Forwarded-Proto", Value: "https"},
+				{Name: "X-Original-URL", Value: "/EWS/Exchange.asmx"}, {Name: "X-Original-Host", Value: "mail.contoso.com"}, {Name: "X-AppGW-Trace-Id", Value: "5d6f0c1e0f7a4f7e9b6b1d2f3c4b5a69"}}),
+			rule: "auth-handshake-broken", vendor: "Azure Application Gateway", fix: "Dedicated backend connection", conf: diagnose.ConfidenceHigh,
+		},
+		{
+			// https://docs.aws.amazon.com/whitepapers/latest/replatform-dotnet-apps-with-windows-containers/using-a-load-balancer-with-windows-authentication.html
+			name: "AWS ALB",
+			legs: split(headers.List{{Name: "X-Forwarded-For", Value: "198.51.100.23"}, {Name: "X-Forwarded-Proto", Value: "https"},
+				{Name: "X-Forwarded-Port", Value: "443"}, {Name: "X-Amzn-Trace-Id", Value: "Root=1-67891233-abcdef012345678912345678"}}),
+			rule: "auth-handshake-broken", vendor: "AWS Application Load Balancer", fix: "Network Load Balancer", conf: diagnose.ConfidenceHigh,
+		},
+		{
+			// Caddy's Via (reverseproxy.go) makes IIS answer
+			// Persistent-Auth: false; Apple Mail then posts EWS without
+			// credentials (bhargavs.com, Part 2).
+			name: "Apple Mail behind Caddy",
+			legs: []leg{{ua: macMail, port: 40300, proxy: headers.List{{Name: "Via", Value: "1.1 Caddy"}, {Name: "X-Forwarded-For", Value: "198.51.100.45"}},
+				status: gen.Status{Code: 400}, module: "IIS Web Core", code: 0}},
+			rule: "via-persistent-auth", vendor: "Caddy", fix: "header_up -Via",
+		},
+	})
+}
