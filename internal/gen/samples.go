@@ -34,6 +34,7 @@ func Samples() []Sample {
 		arrFailure("arr-invalid-response", "backend sent a malformed response", "502.3 with 0x80072F78: invalid response from backend", CodeWinHTTPInvalidServer, 850*time.Millisecond),
 		arrFailure("arr-backend-tls", "TLS handshake from ARR to the backend failed", "502.3 with 0x80072F8F: backend certificate or TLS protocol problem", CodeWinHTTPSecureFailure, 120*time.Millisecond),
 		arrNoBackend(),
+		ancmRequestTimeout(),
 		proxyLoop(),
 		xffInvalid(),
 		idleTimeoutReset(),
@@ -458,4 +459,26 @@ func replaceHeader(l headers.List, name, value string) headers.List {
 		}
 	}
 	return append(out, headers.Header{Name: name, Value: value})
+}
+
+// ancmRequestTimeout is an ASP.NET Core app hosted out of process whose
+// report takes longer than ANCM's requestTimeout (2 minutes by default):
+// the module answers 502.3 with ERROR_WINHTTP_TIMEOUT, as in
+// aspnet/AspNetCoreModule#287.
+func ancmRequestTimeout() Sample {
+	s := exchangeRequest{seed: 1150, at: at(630_000), lb: direct, client: Endpoint{"10.0.7.41", 52811}, verb: "GET",
+		url: "https://reports.contoso.com:443/api/reports/quarterly?year=2024", ua: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0.0.0 Safari/537.36",
+		server: "APP02"}.scenario()
+	s.AppPool = "ReportsAppPool"
+	s.Auth = &Auth{Anonymous: true}
+	s.User = &User{TokenUserName: `NT AUTHORITY\IUSR`}
+	s.AuthenticationType = "anonymous"
+	s.Handler = &Handler{Name: "aspNetCore", Modules: "AspNetCoreModuleV2", Type: "*"}
+	s.Status = Status{502, 3}
+	s.TimeTaken = 120_031 * time.Millisecond
+	s.Error = &ModuleError{Module: "AspNetCoreModuleV2", Notification: ExecuteRequestHandler, Code: CodeWinHTTPTimeout}
+	s.ResponseHeaders = headers.List{{Name: "Content-Type", Value: "text/html"}, {Name: "Server", Value: "Microsoft-IIS/10.0"}}
+	return Sample{Rule: "ancm-request-timeout", Title: "ASP.NET Core app (out of process) takes longer than ANCM's 2-minute requestTimeout",
+		Finding: "502.3 from AspNetCoreModuleV2 with 0x80072EE2 after 120 s: raise requestTimeout on <aspNetCore>, not ARR's proxy time-out",
+		Traces:  []Scenario{s}}
 }

@@ -45,6 +45,7 @@ func Catalogue() []*diagnose.Rule {
 		arrNoBackendRule(),
 		arrBackendConnectRule(),
 		arrBackendTimeoutRule(),
+		ancmRequestTimeoutRule(),
 		arrBackendAbortedRule(),
 		arrBackendTLSRule(),
 		arrInvalidResponseRule(),

@@ -33,6 +33,12 @@ type leg struct {
 	timeTake time.Duration
 	response headers.List // extra response headers
 	auth     gen.AuthOutcome
+	// handler and notification place a handler's error (default: an
+	// authentication module in AUTHENTICATE_REQUEST).
+	handler      *gen.Handler
+	arr          *gen.ARR
+	notification string
+	anonymous    bool
 }
 
 var fieldStart = time.Date(2025, 6, 3, 9, 15, 0, 0, time.UTC)
@@ -60,8 +66,12 @@ func fieldTrace(t *testing.T, n int, l leg) *freb.Trace {
 		ResponseHeaders: append(headers.List{{Name: "Content-Type", Value: "text/html"}, {Name: "Server", Value: "Microsoft-IIS/10.0"}}, l.response...),
 	}
 	if l.status.Code >= 400 {
-		s.Error = &gen.ModuleError{Module: firstNonEmpty(l.module, "WindowsAuthenticationModule"), Notification: gen.AuthenticateRequest,
+		s.Error = &gen.ModuleError{Module: firstNonEmpty(l.module, "WindowsAuthenticationModule"), Notification: firstNonEmpty(l.notification, gen.AuthenticateRequest),
 			Code: l.code, Description: l.desc}
+	}
+	s.Handler, s.ARR = l.handler, l.arr
+	if l.anonymous {
+		s.Auth = &gen.Auth{Anonymous: true}
 	}
 	if l.status.Code == 401 {
 		s.SetResponseHeaders = []gen.SetHeader{{Name: "WWW-Authenticate", Value: "Negotiate"}, {Name: "WWW-Authenticate", Value: "NTLM"}}
@@ -325,6 +335,42 @@ func TestFieldCasesProxyVendors(t *testing.T) {
 			legs: []leg{{ua: macMail, port: 40300, proxy: headers.List{{Name: "Via", Value: "1.1 Caddy"}, {Name: "X-Forwarded-For", Value: "198.51.100.45"}},
 				status: gen.Status{Code: 400}, module: "IIS Web Core", code: 0}},
 			rule: "via-persistent-auth", vendor: "Caddy", fix: "header_up -Via",
+		},
+	})
+}
+
+// TestFieldCasesANCM: the ASP.NET Core Module's own 502.3 time-out gets
+// its requestTimeout fix, not ARR's server-farm time-out; ARR's keeps
+// ARR's.
+func TestFieldCasesANCM(t *testing.T) {
+	ancm := func(module string, took time.Duration) leg {
+		return leg{verb: "GET", url: "https://app.contoso.com:443/api/export", port: 51000, anonymous: true,
+			handler: &gen.Handler{Name: "aspNetCore", Modules: module, Type: "*"}, notification: gen.ExecuteRequestHandler,
+			status: gen.Status{Code: 502, Sub: 3}, module: module, code: gen.CodeWinHTTPTimeout, timeTake: took}
+	}
+	runFieldCases(t, []fieldCase{
+		{
+			// https://github.com/aspnet/AspNetCoreModule/issues/287: 502.3,
+			// ErrorCode 2147954402 from AspNetCoreModule after ~120 s.
+			name: "AspNetCoreModule after the default 2 minutes",
+			legs: []leg{ancm("AspNetCoreModule", 120_015*time.Millisecond)},
+			rule: "ancm-request-timeout", fix: "requestTimeout", conf: diagnose.ConfidenceHigh, summary: "default requestTimeout",
+		},
+		{
+			// https://learn.microsoft.com/en-us/aspnet/core/host-and-deploy/iis/web-config#attributes-of-the-aspnetcore-element
+			// requestTimeout raised to 5 minutes, still exceeded.
+			name: "AspNetCoreModuleV2 with a raised requestTimeout",
+			legs: []leg{ancm("AspNetCoreModuleV2", 300_020*time.Millisecond)},
+			rule: "ancm-request-timeout", fix: "requestTimeout", conf: diagnose.ConfidenceHigh,
+		},
+		{
+			// ARR's own 502.3 time-out stays ARR's (server farm proxy
+			// time-out, 30 s by default).
+			name: "ARR proxy time-out",
+			legs: []leg{{verb: "GET", url: "https://www.contoso.com:443/api/orders", port: 51100, anonymous: true,
+				arr: &gen.ARR{Farm: "api-farm", Server: "app02.contoso.local:8080", Code: gen.CodeWinHTTPTimeout}, notification: gen.ExecuteRequestHandler,
+				status: gen.Status{Code: 502, Sub: 3}, module: "ApplicationRequestRouting", code: gen.CodeWinHTTPTimeout, timeTake: 30 * time.Second}},
+			rule: "arr-backend-timeout", fix: "proxy time-out", conf: diagnose.ConfidenceHigh,
 		},
 	})
 }

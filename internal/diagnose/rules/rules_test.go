@@ -304,6 +304,7 @@ func TestNegativeCases(t *testing.T) {
 		{"ssl-offload", setStatus(200, 0)},
 		{"client-certificate", setStatus(200, 0)},
 		{"arr-backend-timeout", clearCodes},
+		{"ancm-request-timeout", clearCodes},
 		{"arr-backend-connect", clearCodes},
 		{"arr-backend-aborted", clearCodes},
 		{"arr-invalid-response", clearCodes},
