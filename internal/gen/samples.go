@@ -26,6 +26,8 @@ func Samples() []Sample {
 		extendedProtection(),
 		authDenied(),
 		authHeaderTooLarge(),
+		exchangeBackendUnreachable(),
+		exchangeDownlevel(),
 		sslOffload(),
 		clientCertificate(),
 		arrFailure("arr-backend-timeout", "ARR proxy timeout (30 s) shorter than the backend's work", "502.3 with 0x80072EE2 after ~30 s: raise the server farm proxy timeout or fix the slow backend", CodeWinHTTPTimeout, 30*time.Second),
@@ -480,5 +482,46 @@ func ancmRequestTimeout() Sample {
 	s.ResponseHeaders = headers.List{{Name: "Content-Type", Value: "text/html"}, {Name: "Server", Value: "Microsoft-IIS/10.0"}}
 	return Sample{Rule: "ancm-request-timeout", Title: "ASP.NET Core app (out of process) takes longer than ANCM's 2-minute requestTimeout",
 		Finding: "502.3 from AspNetCoreModuleV2 with 0x80072EE2 after 120 s: raise requestTimeout on <aspNetCore>, not ARR's proxy time-out",
+		Traces:  []Scenario{s}}
+}
+
+// exchangeBackendUnreachable is an Exchange 2016 front end whose HttpProxy
+// cannot reach the mailbox server's Exchange Back End site on 444 (a
+// certificate deleted from the binding): the front end answers 500 itself,
+// with X-FEServer and X-CalculatedBETarget but no X-BEServer.
+func exchangeBackendUnreachable() Sample {
+	mk := func(seed int64, ms int, desc string) Scenario {
+		s := exchangeRequest{seed: seed, at: at(390_000 + ms), lb: f5, client: Endpoint{"198.51.100." + itoa(int(seed%200)), 50000 + int(seed%1000)},
+			url: "https://mail.contoso.com:443/mapi/emsmdb/?MailboxId=7a1e2c3d-4b5f-4e6a-8c9d-0e1f2a3b4c5d@contoso.com",
+			ua:  outlookWin, authz: "Negotiate " + KerberosToken(seed, 1700), body: "\x00"}.scenario()
+		s.RequestBody = ""
+		s.RequestHeaders = replaceHeader(s.RequestHeaders, "Content-Length", "0")
+		s.AppPool = "MSExchangeMapiFrontEndAppPool"
+		succeed(&s, `CONTOSO\user`+itoa(int(seed%100)), "Kerberos", false)
+		s.Status = Status{500, 0}
+		s.Error = &ModuleError{Module: "ManagedPipelineHandler", Notification: ExecuteRequestHandler, Code: CodeOK, Description: desc}
+		s.ResponseHeaders = exchangeResponse(seed, "EX16-01", 500, headers.Header{Name: "X-CalculatedBETarget", Value: "ex16-02.contoso.com"})
+		return s
+	}
+	return Sample{Rule: "exchange-backend-unreachable",
+		Title:   "Exchange 2016 front end cannot reach the Exchange Back End site on 444 (certificate removed from the binding)",
+		Finding: "front end answers 500 without X-BEServer: bind a valid certificate to Exchange Back End https *:444",
+		Traces: []Scenario{mk(751, 0, ""),
+			mk(752, 400, "The underlying connection was closed: Could not establish trust relationship for the SSL/TLS secure channel.")}}
+}
+
+// exchangeDownlevel is an Exchange 2016 front end proxying an EWS request
+// for a mailbox on Exchange 2010 (KB 2988444): the user's Kerberos ticket
+// passes the front end, the 2010 server's Http.sys answers 400, and the
+// front end passes it on; Exchange 2010 sends no X-BEServer.
+func exchangeDownlevel() Sample {
+	s := exchangeRequest{seed: 761, at: at(395_000), lb: kemp, client: Endpoint{"203.0.113.88", 51999}, ua: outlookWin,
+		authz: "Negotiate " + KerberosToken(761, 9400), body: ewsSOAP}.scenario()
+	succeed(&s, `CONTOSO\hr-admin`, "Kerberos", false)
+	s.Status = Status{400, 0}
+	s.ResponseHeaders = exchangeResponse(761, "EX16-01", 400, headers.Header{Name: "X-CalculatedBETarget", Value: "ex2010-cas01.contoso.com"})
+	return Sample{Rule: "exchange-downlevel-header-limit",
+		Title:   "Exchange 2016 front end, mailbox on Exchange 2010: 400 for a user in many groups",
+		Finding: "400 passed through from the 2010 back end (no X-BEServer): set MaxFieldLength/MaxRequestBytes 65536 on the 2010 CAS (KB 2988444)",
 		Traces:  []Scenario{s}}
 }

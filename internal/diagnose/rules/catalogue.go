@@ -34,6 +34,8 @@ func Catalogue() []*diagnose.Rule {
 		authDeniedRule(),
 		kerberosSPNRule(),
 		authHeaderTooLargeRule(),
+		exchangeBackendRule(),
+		exchangeDownlevelRule(),
 		clientCertificateRule(),
 		expect100ContinueRule(),
 		idleTimeoutResetRule(),

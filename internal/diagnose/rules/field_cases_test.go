@@ -27,7 +27,7 @@ type leg struct {
 	authz    string
 	proxy    headers.List // headers the proxy added
 	status   gen.Status
-	module   string // module that set the error status
+	module   string // module that set the error status; "-" for none (a status passed through)
 	code     uint32 // its ErrorCode
 	desc     string // SET_RESPONSE_ERROR_DESCRIPTION
 	timeTake time.Duration
@@ -65,7 +65,7 @@ func fieldTrace(t *testing.T, n int, l leg) *freb.Trace {
 		AppPool: "MSExchangeServicesAppPool", Auth: &gen.Auth{Windows: true, Outcome: l.auth},
 		ResponseHeaders: append(headers.List{{Name: "Content-Type", Value: "text/html"}, {Name: "Server", Value: "Microsoft-IIS/10.0"}}, l.response...),
 	}
-	if l.status.Code >= 400 {
+	if l.status.Code >= 400 && l.module != "-" {
 		s.Error = &gen.ModuleError{Module: firstNonEmpty(l.module, "WindowsAuthenticationModule"), Notification: firstNonEmpty(l.notification, gen.AuthenticateRequest),
 			Code: l.code, Description: l.desc}
 	}
@@ -373,4 +373,45 @@ func TestFieldCasesANCM(t *testing.T) {
 			rule: "arr-backend-timeout", fix: "proxy time-out", conf: diagnose.ConfidenceHigh,
 		},
 	})
+}
+
+// TestFieldCasesExchangeProxying: Exchange's own front end → back end
+// proxying, told apart by X-FEServer, X-CalculatedBETarget and X-BEServer.
+func TestFieldCasesExchangeProxying(t *testing.T) {
+	fe := func(status gen.Status, authz string, response headers.List, module, desc string) leg {
+		l := leg{url: "https://mail.contoso.com:443/EWS/Exchange.asmx", port: 52000, authz: authz, status: status,
+			response: append(headers.List{{Name: "X-FEServer", Value: "EX16-01"}}, response...)}
+		l.module, l.notification, l.desc = firstNonEmpty(module, "-"), gen.ExecuteRequestHandler, desc
+		return l
+	}
+	target := headers.List{{Name: "X-CalculatedBETarget", Value: "ex16-02.contoso.com"}}
+	runFieldCases(t, []fieldCase{
+		{
+			// https://learn.microsoft.com/en-us/archive/blogs/miguelo/exchange-2013-clients-not-able-to-connect-using-outlook-anywhere
+			// certificate removed from the Exchange Back End 444 binding:
+			// the front end answers 500 with no back end behind it.
+			name: "444 certificate gone",
+			legs: []leg{fe(gen.Status{Code: 500}, krb, target, "ManagedPipelineHandler", "The remote certificate is invalid according to the validation procedure.")},
+			rule: "exchange-backend-unreachable", fix: "444", conf: diagnose.ConfidenceHigh, summary: "certificate problem",
+		},
+		{
+			// Same report, the error text not traced: inferred from the
+			// headers, medium.
+			name: "back end silent, headers only",
+			legs: []leg{fe(gen.Status{Code: 500}, krb, target, "", "")},
+			rule: "exchange-backend-unreachable", fix: "444", conf: diagnose.ConfidenceMedium, summary: "inferred",
+		},
+		{
+			// https://learn.microsoft.com/en-us/troubleshoot/exchange/http-proxy/400-bad-request (KB 2988444)
+			name: "Exchange 2016 front end, 2010 back end, large ticket",
+			legs: []leg{fe(gen.Status{Code: 400}, "Negotiate "+gen.KerberosToken(81, 9800), headers.List{{Name: "X-CalculatedBETarget", Value: "ex2010-cas01.contoso.com"}}, "", "")},
+			rule: "exchange-downlevel-header-limit", fix: "65536", conf: diagnose.ConfidenceMedium, summary: "ex2010-cas01",
+		},
+	})
+	// The back end answered (X-BEServer): its own 500 is not a proxying
+	// failure.
+	tr := fieldTrace(t, 1, fe(gen.Status{Code: 500}, krb, append(target, headers.Header{Name: "X-BEServer", Value: "EX16-02"}), "ManagedPipelineHandler", ""))
+	if fs := diagnoseAll([]*freb.Trace{tr})["exchange-backend-unreachable"]; len(fs) > 0 {
+		t.Errorf("fired although the back end answered: %s", fs[0].Summary)
+	}
 }

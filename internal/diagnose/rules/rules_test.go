@@ -301,6 +301,13 @@ func TestNegativeCases(t *testing.T) {
 		{"extended-protection-offload", clearCodes},
 		{"auth-denied", setStatus(200, 0)},
 		{"auth-header-too-large", dropHeader("Authorization")},
+		// The back end answered (X-BEServer present): the failure is its own.
+		{"exchange-backend-unreachable", func(tr *freb.Trace) {
+			tr.ResponseHeaders = append(tr.ResponseHeaders, headers.Header{Name: "X-BEServer", Value: "EX16-02"})
+		}},
+		{"exchange-downlevel-header-limit", func(tr *freb.Trace) {
+			tr.ResponseHeaders = append(tr.ResponseHeaders, headers.Header{Name: "X-BEServer", Value: "EX16-02"})
+		}},
 		{"ssl-offload", setStatus(200, 0)},
 		{"client-certificate", setStatus(200, 0)},
 		{"arr-backend-timeout", clearCodes},
