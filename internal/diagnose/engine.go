@@ -24,7 +24,7 @@ func NewEngine(rules []*Rule) (*Engine, error) {
 			return nil, fmt.Errorf("rule %q has no ID or title", r.ID)
 		case e.byID[r.ID] != nil:
 			return nil, fmt.Errorf("rule %q is defined twice", r.ID)
-		case r.Trace == nil && r.Sequence == nil:
+		case r.Trace == nil && r.Sequence == nil && r.Connection == nil:
 			return nil, fmt.Errorf("rule %q has no match function", r.ID)
 		case slices.Contains(r.Supersedes, r.ID):
 			return nil, fmt.Errorf("rule %q supersedes itself", r.ID)
@@ -132,14 +132,19 @@ func (e *Engine) dropSuperseded(fs []Finding) []Finding {
 	return out
 }
 
-// Sequence runs every sequence rule on one client's ordered traces.
+// Sequence runs every sequence rule on one client's ordered traces, or
+// every connection rule on one proxy connection's (Sequence.ByConnection).
 func (e *Engine) Sequence(seq *Sequence) []Finding {
 	var out []Finding
 	for _, r := range e.rules {
-		if r.Sequence == nil {
+		match := r.Sequence
+		if seq.ByConnection {
+			match = r.Connection
+		}
+		if match == nil {
 			continue
 		}
-		m := r.Sequence(seq)
+		m := match(seq)
 		if m == nil {
 			continue
 		}

@@ -113,6 +113,9 @@ type Rule struct {
 	// Sequence matches the ordered traces of one client; nil for rules
 	// that look at single traces only.
 	Sequence func(*Sequence) *Match
+	// Connection matches the ordered traces one proxy connection carried
+	// (Sequence.ByConnection); nil for rules that do not look at them.
+	Connection func(*Sequence) *Match
 }
 
 // FixFor returns the fix to show when the proxy vendor is known.

@@ -22,6 +22,7 @@ func Samples() []Sample {
 		viaPersistentAuth(),
 		expect100Continue(),
 		authHandshakeBroken(),
+		proxyConnectionShared(),
 		kerberosSPN(),
 		extendedProtection(),
 		authDenied(),
@@ -524,4 +525,30 @@ func exchangeDownlevel() Sample {
 		Title:   "Exchange 2016 front end, mailbox on Exchange 2010: 400 for a user in many groups",
 		Finding: "400 passed through from the 2010 back end (no X-BEServer): set MaxFieldLength/MaxRequestBytes 65536 on the 2010 CAS (KB 2988444)",
 		Traces:  []Scenario{s}}
+}
+
+// proxyConnectionShared is a load balancer pooling its back-end
+// connections in front of an intranet site with Windows authentication:
+// alice authenticates on a pooled connection, then bob's request, sent
+// without credentials on the same connection, is served as alice.
+func proxyConnectionShared() Sample {
+	pooled := Endpoint{"10.40.0.3", 41522}
+	mk := func(seed int64, ms int, client Endpoint, authz string) Scenario {
+		s := exchangeRequest{seed: seed, at: at(150_000 + ms), lb: haproxy, client: client, verb: "GET",
+			url: "https://intranet.contoso.com:443/hr/payslips/", ua: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0.0.0 Safari/537.36",
+			authz: authz, server: "WEB01"}.scenario()
+		s.RequestHeaders = replaceHeader(s.RequestHeaders, "Host", "intranet.contoso.com")
+		s.AppPool = "HRAppPool"
+		s.Client = pooled
+		succeed(&s, `CONTOSO\alice`, "NTLM", true)
+		s.ResponseHeaders = headers.List{{Name: "Content-Type", Value: "text/html; charset=utf-8"}, {Name: "Server", Value: "Microsoft-IIS/10.0"}, {Name: "X-Powered-By", Value: "ASP.NET"}}
+		s.ResponseBody = "<!DOCTYPE html><html><head><title>Payslips</title></head><body><h1>Payslips</h1></body></html>"
+		return s
+	}
+	a := mk(351, 0, Endpoint{"198.51.100.23", 61422}, "NTLM "+NTLMAuthenticate(351, "CONTOSO", "alice", "WS-0142"))
+	b := mk(352, 2_400, Endpoint{"198.51.100.77", 50310}, "")
+	return Sample{Rule: "proxy-connection-shared",
+		Title:   "HAProxy with back-end connection reuse: bob's request rides the connection alice authenticated and is served as alice",
+		Finding: "security: one authenticated proxy connection served two clients; make the proxy bind back-end connections per client (http-reuse never)",
+		Traces:  []Scenario{a, b}}
 }

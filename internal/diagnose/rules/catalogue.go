@@ -30,6 +30,7 @@ func Catalogue() []*diagnose.Rule {
 	list := []*diagnose.Rule{
 		viaPersistentAuthRule(),
 		authHandshakeBrokenRule(),
+		proxyConnectionSharedRule(),
 		extendedProtectionRule(),
 		authDeniedRule(),
 		kerberosSPNRule(),

@@ -39,6 +39,7 @@ type leg struct {
 	arr          *gen.ARR
 	notification string
 	anonymous    bool
+	user         string // DOMAIN\user IIS processed the request as (NTLM)
 }
 
 var fieldStart = time.Date(2025, 6, 3, 9, 15, 0, 0, time.UTC)
@@ -70,6 +71,11 @@ func fieldTrace(t *testing.T, n int, l leg) *freb.Trace {
 			Code: l.code, Description: l.desc}
 	}
 	s.Handler, s.ARR = l.handler, l.arr
+	if l.user != "" {
+		s.Auth.Outcome, s.Auth.User, s.Auth.Package, s.Auth.NTLMUsed = gen.AuthSucceeded, l.user, "NTLM", true
+		s.User = &gen.User{RemoteUserName: l.user, UserName: l.user, TokenUserName: l.user}
+		s.AuthenticationType = "NTLM"
+	}
 	if l.anonymous {
 		s.Auth = &gen.Auth{Anonymous: true}
 	}
@@ -413,5 +419,41 @@ func TestFieldCasesExchangeProxying(t *testing.T) {
 	tr := fieldTrace(t, 1, fe(gen.Status{Code: 500}, krb, append(target, headers.Header{Name: "X-BEServer", Value: "EX16-02"}), "ManagedPipelineHandler", ""))
 	if fs := diagnoseAll([]*freb.Trace{tr})["exchange-backend-unreachable"]; len(fs) > 0 {
 		t.Errorf("fired although the back end answered: %s", fs[0].Summary)
+	}
+}
+
+// TestFieldCasesSharedConnection: a pooling proxy hands one user's
+// authenticated back-end connection to another user.
+func TestFieldCasesSharedConnection(t *testing.T) {
+	f5 := func(client string) headers.List {
+		return headers.List{{Name: "X-Forwarded-For", Value: client}, {Name: "Cookie", Value: "BIGipServerpool_intranet=1677787402.47873.0000"}}
+	}
+	ok := gen.Status{Code: 200}
+	runFieldCases(t, []fieldCase{
+		{
+			// https://github.com/haproxy/haproxy/issues/581 ("User substitution
+			// during authentication using NTLM protocol", IIS behind a
+			// pooling proxy); the F5 form is OneConnect without the NTLM
+			// Conn Pool profile.
+			name: "second user served on the first user's connection",
+			legs: []leg{
+				{verb: "GET", url: "https://intranet.contoso.com:443/hr/", port: 41522, authz: ntlm3, proxy: f5("198.51.100.23"), status: ok, user: `CONTOSO\alice`},
+				{at: 3 * time.Second, verb: "GET", url: "https://intranet.contoso.com:443/hr/", port: 41522, proxy: f5("198.51.100.77"), status: ok, user: `CONTOSO\alice`},
+			},
+			rule: "proxy-connection-shared", vendor: "F5 BIG-IP", fix: "NTLM Conn Pool", conf: diagnose.ConfidenceHigh, summary: "198.51.100.77",
+		},
+	})
+	// The same client reusing its own authenticated connection is NTLM
+	// working as designed.
+	traces := []*freb.Trace{
+		fieldTrace(t, 1, leg{verb: "GET", url: "https://intranet.contoso.com:443/hr/", port: 41522, authz: ntlm3, proxy: f5("198.51.100.23"), status: ok, user: `CONTOSO\alice`}),
+		fieldTrace(t, 2, leg{at: time.Second, verb: "GET", url: "https://intranet.contoso.com:443/hr/", port: 41522, proxy: f5("198.51.100.23"), status: ok, user: `CONTOSO\alice`}),
+	}
+	for rule, fs := range diagnoseAll(traces) {
+		for _, f := range fs {
+			if f.Severity > diagnose.Info {
+				t.Errorf("one client reusing its connection: %s fired: %s", rule, f.Summary)
+			}
+		}
 	}
 }

@@ -21,7 +21,7 @@ const samplesDir = "../../../samples"
 // none, and the rule then works from connection evidence (server and
 // client port changes, SEC_E_INVALID_TOKEN).
 var proxyRules = map[string]bool{
-	"via-persistent-auth": true, "expect-100-continue": true,
+	"via-persistent-auth": true, "expect-100-continue": true, "proxy-connection-shared": true,
 	"ssl-offload": true, "host-header-rewritten": true, "client-ip-lost": true, "xff-invalid": true,
 }
 
@@ -300,6 +300,9 @@ func TestNegativeCases(t *testing.T) {
 		{"kerberos-spn", clearCodes},
 		{"extended-protection-offload", clearCodes},
 		{"auth-denied", setStatus(200, 0)},
+		// One client on the connection: reuse by the same client is how
+		// NTLM is meant to work.
+		{"proxy-connection-shared", setRequestHeader("X-Forwarded-For", "198.51.100.23")},
 		{"auth-header-too-large", dropHeader("Authorization")},
 		// The back end answered (X-BEServer present): the failure is its own.
 		{"exchange-backend-unreachable", func(tr *freb.Trace) {
