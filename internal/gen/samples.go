@@ -26,10 +26,12 @@ func Samples() []Sample {
 		kerberosSPN(),
 		extendedProtection(),
 		authDenied(),
+		loopbackCheck(),
 		authHeaderTooLarge(),
 		exchangeBackendUnreachable(),
 		exchangeDownlevel(),
 		sslOffload(),
+		tlsOffloadRedirectLoop(),
 		clientCertificate(),
 		arrFailure("arr-backend-timeout", "ARR proxy timeout (30 s) shorter than the backend's work", "502.3 with 0x80072EE2 after ~30 s: raise the server farm proxy timeout or fix the slow backend", CodeWinHTTPTimeout, 30*time.Second),
 		arrFailure("arr-backend-connect", "ARR cannot reach the backend (service down, firewall, wrong port)", "502.3 with 0x80072EFD: backend unreachable", CodeWinHTTPCannotConnect, 21*time.Second),
@@ -551,4 +553,45 @@ func proxyConnectionShared() Sample {
 		Title:   "HAProxy with back-end connection reuse: bob's request rides the connection alice authenticated and is served as alice",
 		Finding: "security: one authenticated proxy connection served two clients; make the proxy bind back-end connections per client (http-reuse never)",
 		Traces:  []Scenario{a, b}}
+}
+
+// loopbackCheck is an Exchange server calling its own EWS through the
+// load-balanced name: KEMP sends the request back to the same server and
+// the NTLM type 3 fails the loopback check (KB 896861).
+func loopbackCheck() Sample {
+	self := Endpoint{"192.0.2.21", 52114}
+	s := exchangeRequest{seed: 611, at: at(310_000), lb: kemp, client: self, ua: "ExchangeServicesClient/15.01.2507.006",
+		authz: "NTLM " + NTLMAuthenticate(611, "CONTOSO", "HealthMailbox0f1e2d3c", "EX16-01"), body: ewsSOAP}.scenario()
+	s.Status = Status{401, 1}
+	s.Auth.Outcome = AuthFailed
+	s.Error = &ModuleError{Module: "WindowsAuthenticationModule", Notification: AuthenticateRequest, Code: CodeLogonDenied}
+	s.SetResponseHeaders = []SetHeader{{Name: "WWW-Authenticate", Value: "Negotiate"}, {Name: "WWW-Authenticate", Value: "NTLM"}}
+	s.ResponseHeaders = exchangeResponse(611, "EX16-01", 401, headers.Header{Name: "WWW-Authenticate", Value: "Negotiate"}, headers.Header{Name: "WWW-Authenticate", Value: "NTLM"})
+	return Sample{Rule: "loopback-check",
+		Title:   "Exchange calls its own EWS through the load-balanced name; KEMP hairpins it back to the same server",
+		Finding: "NTLM loopback check (401.1 from this server's own address, Host mail.contoso.com): add the name to BackConnectionHostNames",
+		Traces:  []Scenario{s}}
+}
+
+// tlsOffloadRedirectLoop is HAProxy terminating TLS and forwarding HTTP to
+// a site whose URL Rewrite rule redirects {HTTPS} off to https://: the
+// client, already on HTTPS, is sent back to the URL it asked for.
+func tlsOffloadRedirectLoop() Sample {
+	s := exchangeRequest{seed: 811, at: at(425_000), lb: haproxy, client: Endpoint{"198.51.100.6", 61100}, verb: "GET",
+		url: "http://portal.contoso.com:80/portal/", ua: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0.0.0 Safari/537.36",
+		server: "WEB03"}.scenario()
+	s.RequestHeaders = replaceHeader(s.RequestHeaders, "Host", "portal.contoso.com")
+	s.AppPool = "PortalAppPool"
+	s.Auth = &Auth{Anonymous: true}
+	s.User = &User{TokenUserName: `NT AUTHORITY\IUSR`}
+	s.AuthenticationType = "anonymous"
+	s.Local = Endpoint{"192.0.2.31", 80}
+	s.Status = Status{301, 0}
+	s.ResponseHeaders = headers.List{{Name: "Content-Type", Value: "text/html; charset=UTF-8"}, {Name: "Location", Value: "https://portal.contoso.com/portal/"},
+		{Name: "Server", Value: "Microsoft-IIS/10.0"}, {Name: "X-Powered-By", Value: "ASP.NET"}}
+	s.ResponseBody = `<head><title>Document Moved</title></head><body><h1>Object Moved</h1>This document may be found <a HREF="https://portal.contoso.com/portal/">here</a></body>`
+	return Sample{Rule: "tls-offload-redirect-loop",
+		Title:   "HAProxy offloads TLS; a URL Rewrite rule on {HTTPS} off redirects the already-HTTPS client to the same URL",
+		Finding: "redirect loop behind TLS offload: test X-Forwarded-Proto in the redirect rule, or re-encrypt to IIS",
+		Traces:  []Scenario{s}}
 }

@@ -40,6 +40,8 @@ type leg struct {
 	notification string
 	anonymous    bool
 	user         string // DOMAIN\user IIS processed the request as (NTLM)
+	host         string // Host header; default mail.contoso.com
+	local        gen.Endpoint
 }
 
 var fieldStart = time.Date(2025, 6, 3, 9, 15, 0, 0, time.UTC)
@@ -50,7 +52,7 @@ func fieldTrace(t *testing.T, n int, l leg) *freb.Trace {
 	t.Helper()
 	url := firstNonEmpty(l.url, "https://mail.contoso.com:443/EWS/Exchange.asmx")
 	verb := firstNonEmpty(l.verb, "POST")
-	h := headers.List{{Name: "Connection", Value: "keep-alive"}, {Name: "Host", Value: "mail.contoso.com"},
+	h := headers.List{{Name: "Connection", Value: "keep-alive"}, {Name: "Host", Value: firstNonEmpty(l.host, "mail.contoso.com")},
 		{Name: "User-Agent", Value: firstNonEmpty(l.ua, "Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.17328; Pro)")}}
 	if verb == "POST" {
 		h = append(h, headers.Header{Name: "Content-Length", Value: "0"}, headers.Header{Name: "Content-Type", Value: "text/xml"})
@@ -71,6 +73,9 @@ func fieldTrace(t *testing.T, n int, l leg) *freb.Trace {
 			Code: l.code, Description: l.desc}
 	}
 	s.Handler, s.ARR = l.handler, l.arr
+	if l.local.Address != "" {
+		s.Local = l.local
+	}
 	if l.user != "" {
 		s.Auth.Outcome, s.Auth.User, s.Auth.Package, s.Auth.NTLMUsed = gen.AuthSucceeded, l.user, "NTLM", true
 		s.User = &gen.User{RemoteUserName: l.user, UserName: l.user, TokenUserName: l.user}
@@ -455,5 +460,53 @@ func TestFieldCasesSharedConnection(t *testing.T) {
 				t.Errorf("one client reusing its connection: %s fired: %s", rule, f.Summary)
 			}
 		}
+	}
+}
+
+// TestFieldCasesOffloadAndLoopback: TLS offload seen as a redirect loop,
+// and the loopback check when a balancer hairpins a server's own request.
+func TestFieldCasesOffloadAndLoopback(t *testing.T) {
+	self := gen.Endpoint{Address: "10.20.0.21", Port: 443}
+	redirect := func(proxy headers.List) leg {
+		return leg{verb: "GET", url: "http://portal.contoso.com:80/apps/", host: "portal.contoso.com", port: 40500, anonymous: true,
+			local: gen.Endpoint{Address: "10.20.0.21", Port: 80}, proxy: proxy, status: gen.Status{Code: 302}, module: "-",
+			response: headers.List{{Name: "Location", Value: "https://portal.contoso.com/apps/"}}}
+	}
+	runFieldCases(t, []fieldCase{
+		{
+			// https://mskb.pkisolutions.com/kb/896861: browsing the site on the
+			// server itself by an alias name, 401.1.
+			name: "server browses itself by its alias",
+			legs: []leg{{peer: "10.20.0.21", port: 50123, local: self, host: "intranet.contoso.com", authz: ntlm3, status: gen.Status{Code: 401, Sub: 1}, code: gen.CodeLogonDenied, auth: gen.AuthFailed}},
+			rule: "loopback-check", fix: "BackConnectionHostNames", conf: diagnose.ConfidenceHigh,
+		},
+		{
+			// Same KB, the load balancer hairpins the server's own request
+			// (F5 SNAT, X-Forwarded-For = the server).
+			name: "F5 hairpins the server's own EWS call",
+			legs: []leg{{port: 50124, local: self, authz: ntlm3, status: gen.Status{Code: 401, Sub: 1}, code: gen.CodeLogonDenied, auth: gen.AuthFailed,
+				proxy: headers.List{{Name: "X-Forwarded-For", Value: "10.20.0.21"}, {Name: "Cookie", Value: "BIGipServerpool_exchange=1677787402.47873.0000"}}}},
+			rule: "loopback-check", fix: "DisableLoopbackCheck", vendor: "F5 BIG-IP", conf: diagnose.ConfidenceHigh, summary: "loopback check",
+		},
+		{
+			// https://devblog.cyotek.com/post/redirecting-to-https-when-using-iis-behind-a-load-balancer
+			name: "AWS ALB offloads TLS, {HTTPS} off rule redirects",
+			legs: []leg{redirect(headers.List{{Name: "X-Forwarded-For", Value: "198.51.100.60"}, {Name: "X-Forwarded-Proto", Value: "https"},
+				{Name: "X-Forwarded-Port", Value: "443"}, {Name: "X-Amzn-Trace-Id", Value: "Root=1-67891233-abcdef012345678912345678"}})},
+			rule: "tls-offload-redirect-loop", fix: "X_FORWARDED_PROTO", vendor: "AWS Application Load Balancer", conf: diagnose.ConfidenceHigh, summary: "redirect loop",
+		},
+	})
+	// A plain-HTTP client redirected to HTTPS, no proxy: the redirect
+	// working as intended.
+	found := diagnoseAll([]*freb.Trace{fieldTrace(t, 1, redirect(nil))})
+	if fs := found["tls-offload-redirect-loop"]; len(fs) > 0 {
+		t.Errorf("fired on a direct plain-HTTP client: %s", fs[0].Summary)
+	}
+	// Another user's wrong password from a workstation is not the
+	// loopback check.
+	found = diagnoseAll([]*freb.Trace{fieldTrace(t, 2, leg{peer: "10.20.5.77", port: 50125, local: self, host: "intranet.contoso.com", authz: ntlm3,
+		status: gen.Status{Code: 401, Sub: 1}, code: gen.CodeLogonDenied, auth: gen.AuthFailed})})
+	if len(found["loopback-check"]) > 0 || len(found["auth-denied"]) == 0 {
+		t.Errorf("workstation wrong password: %v", summaries(found))
 	}
 }

@@ -21,7 +21,7 @@ const samplesDir = "../../../samples"
 // none, and the rule then works from connection evidence (server and
 // client port changes, SEC_E_INVALID_TOKEN).
 var proxyRules = map[string]bool{
-	"via-persistent-auth": true, "expect-100-continue": true, "proxy-connection-shared": true,
+	"via-persistent-auth": true, "expect-100-continue": true, "proxy-connection-shared": true, "tls-offload-redirect-loop": true,
 	"ssl-offload": true, "host-header-rewritten": true, "client-ip-lost": true, "xff-invalid": true,
 }
 
@@ -300,6 +300,12 @@ func TestNegativeCases(t *testing.T) {
 		{"kerberos-spn", clearCodes},
 		{"extended-protection-offload", clearCodes},
 		{"auth-denied", setStatus(200, 0)},
+		// Called by the machine's own name: the loopback check allows it.
+		{"loopback-check", setRequestHeader("Host", "ex16-01.contoso.com")},
+		// The redirect leaves the site: not a loop.
+		{"tls-offload-redirect-loop", func(tr *freb.Trace) {
+			tr.ResponseHeaders = headers.Apply(tr.ResponseHeaders, []headers.Change{{Name: "Location", Value: "https://login.contoso.com/", Replace: true}})
+		}},
 		// One client on the connection: reuse by the same client is how
 		// NTLM is meant to work.
 		{"proxy-connection-shared", setRequestHeader("X-Forwarded-For", "198.51.100.23")},
