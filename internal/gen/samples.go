@@ -27,6 +27,7 @@ func Samples() []Sample {
 		extendedProtection(),
 		authDenied(),
 		loopbackCheck(),
+		http2WindowsAuth(),
 		authHeaderTooLarge(),
 		exchangeBackendUnreachable(),
 		exchangeDownlevel(),
@@ -593,5 +594,26 @@ func tlsOffloadRedirectLoop() Sample {
 	return Sample{Rule: "tls-offload-redirect-loop",
 		Title:   "HAProxy offloads TLS; a URL Rewrite rule on {HTTPS} off redirects the already-HTTPS client to the same URL",
 		Finding: "redirect loop behind TLS offload: test X-Forwarded-Proto in the redirect rule, or re-encrypt to IIS",
+		Traces:  []Scenario{s}}
+}
+
+// http2WindowsAuth is Traefik talking HTTP/2 to an intranet site with
+// Windows authentication; a SiteMinder-style agent module records the
+// protocol as SERVER_PROTOCOL, so the trace shows it.
+func http2WindowsAuth() Sample {
+	s := exchangeRequest{seed: 621, at: at(320_000), lb: direct, client: Endpoint{"10.60.0.8", 0}, verb: "GET",
+		url: "https://intranet.contoso.com:443/hr/", ua: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0.0.0 Safari/537.36",
+		server: "WEB01", extra: headers.List{{Name: "X-Forwarded-For", Value: "198.51.100.31"}, {Name: "X-Forwarded-Host", Value: "intranet.contoso.com"},
+			{Name: "X-Forwarded-Proto", Value: "https"}, {Name: "X-Forwarded-Server", Value: "traefik-6b7f9"}, {Name: "X-Real-Ip", Value: "198.51.100.31"}}}.scenario()
+	s.Client = Endpoint{"10.60.0.8", 40622}
+	s.RequestHeaders = replaceHeader(s.RequestHeaders, "Host", "intranet.contoso.com")
+	s.AppPool = "HRAppPool"
+	s.SetRequestHeaders = []SetHeader{{Name: "SERVER_PROTOCOL", Value: "HTTP/2", Replace: true, Module: "SiteMinderAgent"}}
+	challenge401(&s)
+	s.ResponseHeaders = headers.List{{Name: "Content-Type", Value: "text/html"}, {Name: "Server", Value: "Microsoft-IIS/10.0"},
+		{Name: "WWW-Authenticate", Value: "Negotiate"}, {Name: "WWW-Authenticate", Value: "NTLM"}}
+	return Sample{Rule: "http2-windows-auth",
+		Title:   "Traefik speaks HTTP/2 to IIS for a Windows-authenticated site; the trace records SERVER_PROTOCOL HTTP/2",
+		Finding: "Windows authentication over HTTP/2 (HTTP_1_1_REQUIRED): make the proxy use HTTP/1.1 (Traefik disableHTTP2)",
 		Traces:  []Scenario{s}}
 }

@@ -34,6 +34,7 @@ func Catalogue() []*diagnose.Rule {
 		extendedProtectionRule(),
 		authDeniedRule(),
 		loopbackCheckRule(),
+		http2WindowsAuthRule(),
 		kerberosSPNRule(),
 		authHeaderTooLargeRule(),
 		exchangeBackendRule(),

@@ -300,6 +300,12 @@ func TestNegativeCases(t *testing.T) {
 		{"kerberos-spn", clearCodes},
 		{"extended-protection-offload", clearCodes},
 		{"auth-denied", setStatus(200, 0)},
+		// HTTP/1.1 recorded: the protocol is fine.
+		{"http2-windows-auth", func(tr *freb.Trace) {
+			for i := range tr.RequestHeaderChanges {
+				tr.RequestHeaderChanges[i].Value = "HTTP/1.1"
+			}
+		}},
 		// Called by the machine's own name: the loopback check allows it.
 		{"loopback-check", setRequestHeader("Host", "ex16-01.contoso.com")},
 		// The redirect leaves the site: not a loop.
