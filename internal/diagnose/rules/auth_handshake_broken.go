@@ -12,7 +12,7 @@ import (
 func authHandshakeBrokenRule() *diagnose.Rule {
 	return &diagnose.Rule{
 		ID:       "auth-handshake-broken",
-		Title:    "NTLM/Negotiate handshake does not complete through the proxy",
+		Title:    "NTLM/Negotiate handshake split across connections or servers (proxy or load balancer)",
 		Severity: diagnose.High,
 		Explanation: `NTLM (and Negotiate falling back to NTLM) is connection-oriented: the type 1
 message, the server's challenge and the type 3 answer must travel on one TCP
@@ -21,7 +21,11 @@ connections, balances each request separately, or converts HTTP/2 to HTTP/1.1
 sends the type 3 message to a connection or server that never issued the
 challenge. The server answers it with a fresh 401 (often with SEC_E_INVALID_TOKEN)
 and the client loops on the password prompt. Exchange shows it as X-FEServer
-changing in the middle of one handshake.`,
+changing in the middle of one handshake. A layer-4 balancer or a proxy that strips
+its headers leaves no proxy header; the traces still show the split when the two
+legs name different servers (<Computer>, X-FEServer) or different client ports
+(connections), and SEC_E_INVALID_TOKEN on the type 3 points at it on its own
+(medium confidence: a damaged token gives the same status).`,
 		Looks: []string{
 			"an NTLM type 3 message answered with 401",
 			"error SEC_E_INVALID_TOKEN (0x80090308) on the request",
