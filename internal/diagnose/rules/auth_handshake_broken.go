@@ -37,7 +37,10 @@ legs name different servers (<Computer>, X-FEServer) or different client ports
 the whole handshake: turn off back-end connection pooling/multiplexing for the
 Exchange service, use source-IP or cookie persistence, or balance at layer 4.
 Prefer Kerberos (it is not connection-bound) with an Alternate Service Account
-for the load-balanced name.`,
+for the load-balanced name. Products that leave no header of their own (an
+AWS Network Load Balancer, Zevenet/SKUDONET, which adds only X-Forwarded-For)
+cannot be named from the trace: on Zevenet/SKUDONET use an L4xNAT farm, or an
+HTTP farm with persistence, as its NTLM guide describes.`,
 		VendorFixes: map[string]string{
 			kemp:      `KEMP LoadMaster: use the Exchange template's persistence (source IP or "Active Cookie"), and do not enable connection multiplexing/"Subnet Originating Requests" changes mid-session; layer-4 services avoid the problem.`,
 			f5:        `F5 BIG-IP: do not use a OneConnect profile on the Exchange virtual server without the NTLM Conn Pool profile (or remove OneConnect), and use persistence.`,
@@ -74,6 +77,7 @@ target). Use a Network Load Balancer with a TCP (or TLS passthrough) listener fo
 			"https://mailman.nginx.org/pipermail/nginx/2022-November/KWOMUMMDUJERP5QRAMJYLYE2QAF2URWO.html",
 			"https://github.com/caddyserver/ntlm-transport",
 			"https://github.com/traefik/traefik/pull/10405",
+			"https://www.skudonet.com/knowledge-base/howtos/load-balancing-of-webapps-with-iis-authentication-ntlm-and-asp-net-impersonation/",
 		},
 		Supersedes: []string{"auth-denied"},
 		Trace:      authHandshakeTrace,
