@@ -562,7 +562,7 @@ func proxyConnectionShared() Sample {
 func loopbackCheck() Sample {
 	self := Endpoint{"192.0.2.21", 52114}
 	s := exchangeRequest{seed: 611, at: at(310_000), lb: kemp, client: self, ua: "ExchangeServicesClient/15.01.2507.006",
-		authz: "NTLM " + NTLMAuthenticate(611, "CONTOSO", "HealthMailbox0f1e2d3c", "EX16-01"), body: ewsSOAP}.scenario()
+		authz: "NTLM " + NTLMAuthenticate(611, "CONTOSO", "HealthMailbox0f1e2d3c", "EX16LOCAL"), body: ewsSOAP}.scenario()
 	s.Status = Status{401, 1}
 	s.Auth.Outcome = AuthFailed
 	s.Error = &ModuleError{Module: "WindowsAuthenticationModule", Notification: AuthenticateRequest, Code: CodeLogonDenied}
