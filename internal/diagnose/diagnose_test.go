@@ -2,6 +2,8 @@ package diagnose
 
 import (
 	"encoding/json"
+	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -30,9 +32,12 @@ func TestSeverityNamesRoundTrip(t *testing.T) {
 func TestEngineRejectsBadCatalogue(t *testing.T) {
 	match := func(*Subject) *Match { return nil }
 	tests := map[string][]*Rule{
-		"duplicate": {{ID: "a", Title: "A", Trace: match}, {ID: "a", Title: "B", Trace: match}},
-		"no match":  {{ID: "a", Title: "A"}},
-		"no title":  {{ID: "a", Trace: match}},
+		"duplicate":         {{ID: "a", Title: "A", Trace: match}, {ID: "a", Title: "B", Trace: match}},
+		"no match":          {{ID: "a", Title: "A"}},
+		"no title":          {{ID: "a", Trace: match}},
+		"supersedes itself": {{ID: "a", Title: "A", Trace: match, Supersedes: []string{"a"}}},
+		"supersede cycle": {{ID: "a", Title: "A", Trace: match, Supersedes: []string{"b"}}, {ID: "b", Title: "B", Trace: match, Supersedes: []string{"c"}},
+			{ID: "c", Title: "C", Trace: match, Supersedes: []string{"a"}}},
 	}
 	for name, rules := range tests {
 		if _, err := NewEngine(rules); err == nil {
@@ -92,5 +97,42 @@ func TestCorrelatorOrdersAndGroups(t *testing.T) {
 	}
 	if len(c.All()) != 3 {
 		t.Errorf("All = %d", len(c.All()))
+	}
+}
+
+// TestEngineKeepsOnePrimaryExplanation: a rule that supersedes another
+// removes that rule's finding on the same trace, unless its own finding
+// is informational; unrelated findings stay.
+func TestEngineKeepsOnePrimaryExplanation(t *testing.T) {
+	fire := func(sev Severity) func(*Subject) *Match {
+		return func(*Subject) *Match { return &Match{Severity: &sev} }
+	}
+	tests := []struct {
+		name     string
+		specific Severity
+		want     []string
+	}{
+		{"specific failure replaces the generic one", High, []string{"other", "specific"}},
+		{"informational finding replaces nothing", Info, []string{"generic", "other", "specific"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e, err := NewEngine([]*Rule{
+				{ID: "generic", Title: "G", Severity: High, Trace: fire(High)},
+				{ID: "specific", Title: "S", Severity: High, Trace: fire(tc.specific), Supersedes: []string{"generic"}},
+				{ID: "other", Title: "O", Severity: High, Trace: fire(High)},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, f := range e.Trace(&Subject{Trace: &freb.Trace{File: "f.xml"}}) {
+				got = append(got, f.Rule)
+			}
+			sort.Strings(got)
+			if strings.Join(got, ",") != strings.Join(tc.want, ",") {
+				t.Errorf("findings %v, want %v", got, tc.want)
+			}
+		})
 	}
 }

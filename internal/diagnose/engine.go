@@ -2,6 +2,7 @@ package diagnose
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -23,11 +24,16 @@ func NewEngine(rules []*Rule) (*Engine, error) {
 			return nil, fmt.Errorf("rule %q has no ID or title", r.ID)
 		case e.byID[r.ID] != nil:
 			return nil, fmt.Errorf("rule %q is defined twice", r.ID)
-		case r.Trace == nil && r.Sequence == nil:
+		case r.Trace == nil && r.Sequence == nil && r.Connection == nil:
 			return nil, fmt.Errorf("rule %q has no match function", r.ID)
+		case slices.Contains(r.Supersedes, r.ID):
+			return nil, fmt.Errorf("rule %q supersedes itself", r.ID)
 		}
 		e.byID[r.ID] = r
 		e.rules = append(e.rules, r)
+	}
+	if id := e.supersedeCycle(); id != "" {
+		return nil, fmt.Errorf("rule %q supersedes itself through other rules (each of a cycle would drop the others)", id)
 	}
 	sort.SliceStable(e.rules, func(i, j int) bool {
 		if e.rules[i].Severity != e.rules[j].Severity {
@@ -36,6 +42,40 @@ func NewEngine(rules []*Rule) (*Engine, error) {
 		return e.rules[i].ID < e.rules[j].ID
 	})
 	return e, nil
+}
+
+// supersedeCycle returns a rule on a cycle of Supersedes, or "".
+func (e *Engine) supersedeCycle() string {
+	const (
+		visiting = 1
+		done     = 2
+	)
+	state := map[string]int{}
+	var visit func(id string) bool
+	visit = func(id string) bool {
+		switch state[id] {
+		case visiting:
+			return true
+		case done:
+			return false
+		}
+		state[id] = visiting
+		if r := e.byID[id]; r != nil {
+			for _, g := range r.Supersedes {
+				if visit(g) {
+					return true
+				}
+			}
+		}
+		state[id] = done
+		return false
+	}
+	for _, r := range e.rules {
+		if visit(r.ID) {
+			return r.ID
+		}
+	}
+	return ""
 }
 
 // Rules returns the catalogue, most severe first.
@@ -57,17 +97,54 @@ func (e *Engine) Trace(s *Subject) []Finding {
 		}
 		out = append(out, finding(r, m, s.Proxy.Vendor, []string{s.Trace.File}, nil))
 	}
+	return e.dropSuperseded(out)
+}
+
+// Supersedes reports whether a finding of rule specific, reported on a
+// trace, replaces a finding of rule general on the same trace. Rules not
+// in the engine supersede nothing.
+func (e *Engine) Supersedes(specific, general string) bool {
+	r := e.byID[specific]
+	return r != nil && specific != general && slices.Contains(r.Supersedes, general)
+}
+
+// SupersededBy returns the finding among fs that makes f redundant on
+// the same trace, or nil. An informational finding explains no failure,
+// so it supersedes nothing.
+func (e *Engine) SupersededBy(f Finding, fs []Finding) *Finding {
+	for i := range fs {
+		if fs[i].Severity > Info && e.Supersedes(fs[i].Rule, f.Rule) {
+			return &fs[i]
+		}
+	}
+	return nil
+}
+
+// dropSuperseded keeps one primary explanation per trace: it removes the
+// findings a more specific finding on the same trace replaces.
+func (e *Engine) dropSuperseded(fs []Finding) []Finding {
+	out := fs[:0:0]
+	for _, f := range fs {
+		if e.SupersededBy(f, fs) == nil {
+			out = append(out, f)
+		}
+	}
 	return out
 }
 
-// Sequence runs every sequence rule on one client's ordered traces.
+// Sequence runs every sequence rule on one client's ordered traces, or
+// every connection rule on one proxy connection's (Sequence.ByConnection).
 func (e *Engine) Sequence(seq *Sequence) []Finding {
 	var out []Finding
 	for _, r := range e.rules {
-		if r.Sequence == nil {
+		match := r.Sequence
+		if seq.ByConnection {
+			match = r.Connection
+		}
+		if match == nil {
 			continue
 		}
-		m := r.Sequence(seq)
+		m := match(seq)
 		if m == nil {
 			continue
 		}

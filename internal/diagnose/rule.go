@@ -2,6 +2,19 @@
 // (ID, title, severity, explanation, fixes, references) plus a match
 // function; the engine runs them over single traces and over sequences of
 // traces from the same client, and returns findings with their evidence.
+//
+// One primary explanation per failed trace: several rules may match one
+// trace because a specific cause also shows the generic symptom (an
+// Extended Protection channel-binding failure is also a 401.1, so the
+// generic auth-denied rule matches it too). A rule names the rules it is
+// more specific than in Rule.Supersedes; when a finding of that rule, of
+// any severity above info, is reported on a trace, the findings of the
+// superseded rules on the same trace are dropped. The engine applies this
+// among the single-trace findings of one trace (Engine.Trace); a scan
+// applies it again when a sequence finding ends on a trace that already
+// has findings (Engine.Supersedes answers whether one rule yields to
+// another). The relation is data on the specific rule, so adding a
+// specific rule never means editing the generic one.
 package diagnose
 
 import (
@@ -87,13 +100,22 @@ type Rule struct {
 	// vendor is known (keys are fingerprint vendor names).
 	Fix         string
 	VendorFixes map[string]string
-	References  []string
+	// References are sources for the explanation and fix, links where
+	// there is one.
+	References []string
+	// Supersedes lists the IDs of more generic rules this rule explains
+	// better: when both fire on one trace, only this rule's finding is
+	// kept (see the package comment).
+	Supersedes []string
 
 	// Trace matches one trace; nil for rules that need several.
 	Trace func(*Subject) *Match
 	// Sequence matches the ordered traces of one client; nil for rules
 	// that look at single traces only.
 	Sequence func(*Sequence) *Match
+	// Connection matches the ordered traces one proxy connection carried
+	// (Sequence.ByConnection); nil for rules that do not look at them.
+	Connection func(*Sequence) *Match
 }
 
 // FixFor returns the fix to show when the proxy vendor is known.

@@ -34,6 +34,21 @@ type SequenceStep struct {
 	FEServer       string `json:"feServer,omitempty"`
 	ErrorCode      uint32 `json:"errorCode,omitempty"`
 	Via            bool   `json:"via,omitempty"`
+	// ClientPort is the TCP source port IIS saw (the proxy's, under
+	// SNAT): a change between the legs of one NTLM handshake means the
+	// legs came on different connections.
+	ClientPort int `json:"clientPort,omitempty"`
+	// Server is the IIS host that wrote the trace (<Computer>): a change
+	// between legs means the balancer sent them to different servers.
+	Server string `json:"server,omitempty"`
+	// OriginalClient is the client a proxy header named (X-Forwarded-For,
+	// X-ClientSide …); in a connection sequence it tells whose request
+	// each one was.
+	OriginalClient string `json:"originalClient,omitempty"`
+	// ConnAuthenticated is true when the request carried no Authorization
+	// but IIS processed it as a Windows-authenticated user: the
+	// connection's earlier authentication was reused.
+	ConnAuthenticated bool `json:"connAuthenticated,omitempty"`
 }
 
 // Sequence is the ordered traces of one client, user agent and URL.
@@ -48,22 +63,33 @@ type Sequence struct {
 	// IgnoresPersistentAuth is copied from the client fingerprint.
 	IgnoresPersistentAuth bool           `json:"ignoresPersistentAuth,omitempty"`
 	Steps                 []SequenceStep `json:"steps"`
+	// ByConnection marks a connection sequence: the requests one proxy
+	// connection (TCP peer address and port) carried to one server, from
+	// whichever clients. Rules see these through Rule.Connection.
+	ByConnection bool `json:"byConnection,omitempty"`
 }
 
 // StepOf reduces a subject to a sequence step.
 func StepOf(s *Subject) SequenceStep {
 	st := SequenceStep{
-		File:     s.Trace.File,
-		Time:     s.Trace.Start,
-		Verb:     s.Trace.Verb,
-		Status:   s.Status(),
-		Code:     s.Trace.StatusCode,
-		Sub:      s.Trace.SubStatusCode,
-		Auth:     AuthLabel(s.Auth, s.HasAuth),
-		NTLMType: s.Auth.NTLMType,
-		HasAuth:  s.HasAuth,
-		FEServer: s.Response.Value("X-FEServer"),
-		Via:      s.Request.Has("Via"),
+		File:       s.Trace.File,
+		Time:       s.Trace.Start,
+		Verb:       s.Trace.Verb,
+		Status:     s.Status(),
+		Code:       s.Trace.StatusCode,
+		Sub:        s.Trace.SubStatusCode,
+		Auth:       AuthLabel(s.Auth, s.HasAuth),
+		NTLMType:   s.Auth.NTLMType,
+		HasAuth:    s.HasAuth,
+		FEServer:   s.Response.Value("X-FEServer"),
+		Via:        s.Request.Has("Via"),
+		ClientPort: s.Trace.ClientPort,
+		Server:     s.Trace.Server,
+	}
+	st.OriginalClient = s.Proxy.ClientAddress
+	switch strings.ToLower(s.Trace.AuthenticationType) {
+	case "ntlm", "negotiate", "kerberos", "nt":
+		st.ConnAuthenticated = !s.HasAuth && s.Trace.UserName != ""
 	}
 	switch s.Persist {
 	case auth.PersistFalse:
@@ -129,7 +155,29 @@ func (c *Correlator) Add(s *Subject) {
 		seq.Vendor = strings.Clone(s.Proxy.Vendor)
 	}
 	st := StepOf(s)
-	st.Verb, st.FEServer = strings.Clone(st.Verb), strings.Clone(st.FEServer)
+	st.Verb, st.FEServer, st.Server = strings.Clone(st.Verb), strings.Clone(st.FEServer), strings.Clone(st.Server)
+	st.OriginalClient = strings.Clone(st.OriginalClient)
+	seq.Steps = append(seq.Steps, st)
+	c.addConnection(s, st)
+}
+
+// addConnection records a proxied request under the proxy connection it
+// came on. Only a proxy that names the original client can show one
+// connection serving several clients, so other requests are left out.
+func (c *Correlator) addConnection(s *Subject, st SequenceStep) {
+	if !s.Proxy.Present || st.OriginalClient == "" || s.Trace.ClientPort == 0 || s.Trace.ClientAddress == "" {
+		return
+	}
+	peer := fmt.Sprintf("%s:%d", s.Trace.ClientAddress, s.Trace.ClientPort)
+	key := "conn\x00" + s.Trace.Server + "\x00" + peer
+	seq := c.seqs[key]
+	if seq == nil {
+		seq = &Sequence{Key: key, Client: strings.Clone(peer), Path: strings.Clone(s.Trace.Server), ByConnection: true}
+		c.seqs[key] = seq
+	}
+	if seq.Vendor == "" {
+		seq.Vendor = strings.Clone(s.Proxy.Vendor)
+	}
 	seq.Steps = append(seq.Steps, st)
 }
 

@@ -170,3 +170,41 @@ func TestSplitAddr(t *testing.T) {
 		}
 	}
 }
+
+// TestProxyVendors: each product is named from the headers it adds by
+// default (sources in vendors.go), and a header several products send
+// does not name one of them alone.
+func TestProxyVendors(t *testing.T) {
+	tests := []struct {
+		name   string
+		req    headers.List
+		vendor string
+		conf   Confidence
+	}{
+		{"Caddy always adds Via", hl("Via", "1.1 Caddy", "X-Forwarded-For", "198.51.100.2", "X-Forwarded-Proto", "https", "X-Forwarded-Host", "mail.contoso.com"), VendorCaddy, ConfidenceHigh},
+		{"Caddy after an HTTP/2 client", hl("Via", "2.0 Caddy", "X-Forwarded-For", "198.51.100.2"), VendorCaddy, ConfidenceHigh},
+		{"Apache with ProxyVia Full", hl("Via", "1.1 proxy01 (Apache/2.4.58)", "X-Forwarded-For", "198.51.100.2"), VendorApache, ConfidenceHigh},
+		{"Apache mod_proxy default headers", hl("X-Forwarded-For", "198.51.100.2", "X-Forwarded-Host", "app.contoso.com", "X-Forwarded-Server", "proxy01.contoso.com"), VendorApache, ConfidenceMedium},
+		{"Traefik forwarded headers", hl("X-Forwarded-For", "198.51.100.2", "X-Forwarded-Host", "app.contoso.com", "X-Forwarded-Port", "443",
+			"X-Forwarded-Proto", "https", "X-Forwarded-Server", "traefik-7d9f", "X-Real-Ip", "198.51.100.2"), VendorTraefik, ConfidenceMedium},
+		{"nginx convention X-Real-IP", hl("X-Real-IP", "198.51.100.2", "X-Forwarded-For", "198.51.100.2"), VendorNginx, ConfidenceLow},
+		{"nginx X-NginX-Proxy snippet", hl("X-NginX-Proxy", "true", "X-Forwarded-For", "198.51.100.2"), VendorNginx, ConfidenceMedium},
+		{"YARP default transforms with a path base", hl("X-Forwarded-For", "198.51.100.2", "X-Forwarded-Proto", "https", "X-Forwarded-Host", "app.contoso.com", "X-Forwarded-Prefix", "/app"), VendorYARP, ConfidenceLow},
+		{"Application Gateway sends X-Original-URL too", hl("X-Forwarded-For", "198.51.100.2:50412", "X-Original-URL", "/ews/exchange.asmx", "X-Original-Host", "mail.contoso.com",
+			"X-AppGW-Trace-Id", "5d6f0c1e0f7a4f7e9b6b1d2f3c4b5a69"), VendorAppGateway, ConfidenceHigh},
+		{"X-Original-URL alone is not ARR", hl("X-Forwarded-For", "198.51.100.2", "X-Original-URL", "/owa/"), UnknownProxy, ConfidenceLow},
+		{"AWS ALB", hl("X-Forwarded-For", "198.51.100.2", "X-Forwarded-Proto", "https", "X-Forwarded-Port", "443", "X-Amzn-Trace-Id", "Root=1-67891233-abcdef012345678912345678"), VendorALB, ConfidenceHigh},
+		{"generic headers only", hl("X-Forwarded-For", "198.51.100.2", "X-Forwarded-Proto", "https"), UnknownProxy, ConfidenceLow},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Proxy(tt.req, nil, "10.0.0.2")
+			if got.Vendor != tt.vendor || got.Confidence != tt.conf {
+				t.Errorf("vendor %q (%s), want %q (%s); evidence %v", got.Vendor, got.Confidence, tt.vendor, tt.conf, got.Evidence)
+			}
+		})
+	}
+	if p := Proxy(hl("X-Original-URL", "/owa/"), nil, "10.0.0.2"); p.Detected {
+		t.Errorf("X-Original-URL alone (URL Rewrite on this server) detected %q", p.Vendor)
+	}
+}

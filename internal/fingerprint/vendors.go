@@ -6,12 +6,19 @@ import (
 	"github.com/frebscan/frebscan/internal/headers"
 )
 
-// signal is one way a product shows itself in a request.
+// signal is one way a product shows itself in a request. A signal with
+// ConfidenceNone is supporting evidence: it is listed when another signal
+// identified the product, and identifies nothing alone (X-Original-URL is
+// sent by ARR, Application Gateway and URL Rewrite alike).
 type signal struct {
 	kind  signalKind
 	name  string // header name, header name prefix or cookie name prefix
 	value string // for header values: a case-insensitive substring
 	conf  Confidence
+	// with are headers that must also be present, without headers that
+	// must be absent: products that add the same header are told apart
+	// by the headers they add beside it.
+	with, without []string
 }
 
 type signalKind int
@@ -37,6 +44,11 @@ const (
 	VendorFrontDoor  = "Azure Front Door"
 	VendorCloudflare = "Cloudflare"
 	VendorAkamai     = "Akamai"
+	VendorNginx      = "nginx"
+	VendorCaddy      = "Caddy"
+	VendorTraefik    = "Traefik"
+	VendorYARP       = "YARP"
+	VendorApache     = "Apache httpd (mod_proxy)"
 )
 
 // vendor is a product and its signals. The list is ordered from the
@@ -66,15 +78,51 @@ var vendors = []vendor{
 		{kind: headerPrefix, name: "X-HAProxy", conf: ConfidenceMedium},
 		{kind: headerValue, name: "Via", value: "haproxy", conf: ConfidenceMedium},
 	}},
+	// Self-hosted reverse proxies. Caddy always adds "Via: 1.1 Caddy"
+	// (reverseproxy.go prepareRequest); Apache adds Via only with ProxyVia
+	// On/Full, naming itself in the comment with Full.
+	{VendorCaddy, []signal{
+		{kind: headerValue, name: "Via", value: "caddy", conf: ConfidenceHigh},
+	}},
+	{VendorApache, []signal{
+		{kind: headerValue, name: "Via", value: "apache", conf: ConfidenceHigh},
+		// mod_proxy_http's ProxyAddHeaders (on by default) sends
+		// X-Forwarded-For, -Host and -Server; Traefik adds the same pair
+		// with X-Real-Ip, which Apache never sends.
+		{kind: header, name: "X-Forwarded-Server", with: []string{"X-Forwarded-Host"}, without: []string{"X-Real-Ip"}, conf: ConfidenceMedium},
+	}},
+	{VendorTraefik, []signal{
+		// Traefik's forwarded headers: X-Forwarded-Server and X-Real-Ip
+		// together (GHSA-62c8-mh53-4cqv lists them).
+		{kind: header, name: "X-Forwarded-Server", with: []string{"X-Real-Ip"}, conf: ConfidenceMedium},
+	}},
+	{VendorNginx, []signal{
+		{kind: header, name: "X-Nginx-Proxy", conf: ConfidenceMedium},
+		// X-Real-IP is the header nginx configurations conventionally set
+		// (proxy_set_header X-Real-IP $remote_addr); Traefik sets it too,
+		// with X-Forwarded-Server.
+		{kind: header, name: "X-Real-IP", without: []string{"X-Forwarded-Server"}, conf: ConfidenceLow},
+	}},
+	{VendorYARP, []signal{
+		// YARP's default transforms add X-Forwarded-Prefix beside
+		// X-Forwarded-For/Proto/Host; Traefik's StripPrefix adds it too,
+		// with X-Real-Ip.
+		{kind: header, name: "X-Forwarded-Prefix", without: []string{"X-Real-Ip", "X-Forwarded-Server"}, conf: ConfidenceLow},
+	}},
 	{VendorARR, []signal{
 		{kind: header, name: "X-ARR-LOG-ID", conf: ConfidenceHigh},
 		{kind: header, name: "X-ARR-SSL", conf: ConfidenceHigh},
 		{kind: header, name: "X-ARR-ClientCert", conf: ConfidenceHigh},
-		{kind: header, name: "X-Original-URL", conf: ConfidenceMedium},
+		{kind: header, name: "X-Original-URL"},
 	}},
+	// Application Gateway inserts x-forwarded-for (ip:port),
+	// x-forwarded-port/-proto, x-original-host, x-original-url and
+	// x-appgw-trace-id (learn.microsoft.com, "How an application gateway
+	// works", modifications to the request).
 	{VendorAppGateway, []signal{
 		{kind: header, name: "X-AppGW-Trace-Id", conf: ConfidenceHigh},
 		{kind: header, name: "X-Original-Host", conf: ConfidenceMedium},
+		{kind: header, name: "X-Original-URL"},
 	}},
 	{VendorALB, []signal{
 		{kind: header, name: "X-Amzn-Trace-Id", conf: ConfidenceHigh},
@@ -117,10 +165,23 @@ func (v vendor) match(req headers.List) ([]Evidence, Confidence) {
 			best = s.conf
 		}
 	}
+	if best == ConfidenceNone {
+		return nil, best
+	}
 	return ev, best
 }
 
 func (s signal) find(req headers.List) []Evidence {
+	for _, name := range s.with {
+		if strings.TrimSpace(req.Value(name)) == "" {
+			return nil
+		}
+	}
+	for _, name := range s.without {
+		if strings.TrimSpace(req.Value(name)) != "" {
+			return nil
+		}
+	}
 	var out []Evidence
 	for _, h := range req {
 		v := strings.TrimSpace(h.Value)

@@ -22,11 +22,17 @@ func Samples() []Sample {
 		viaPersistentAuth(),
 		expect100Continue(),
 		authHandshakeBroken(),
+		proxyConnectionShared(),
 		kerberosSPN(),
 		extendedProtection(),
 		authDenied(),
+		loopbackCheck(),
+		http2WindowsAuth(),
 		authHeaderTooLarge(),
+		exchangeBackendUnreachable(),
+		exchangeDownlevel(),
 		sslOffload(),
+		tlsOffloadRedirectLoop(),
 		clientCertificate(),
 		arrFailure("arr-backend-timeout", "ARR proxy timeout (30 s) shorter than the backend's work", "502.3 with 0x80072EE2 after ~30 s: raise the server farm proxy timeout or fix the slow backend", CodeWinHTTPTimeout, 30*time.Second),
 		arrFailure("arr-backend-connect", "ARR cannot reach the backend (service down, firewall, wrong port)", "502.3 with 0x80072EFD: backend unreachable", CodeWinHTTPCannotConnect, 21*time.Second),
@@ -34,6 +40,7 @@ func Samples() []Sample {
 		arrFailure("arr-invalid-response", "backend sent a malformed response", "502.3 with 0x80072F78: invalid response from backend", CodeWinHTTPInvalidServer, 850*time.Millisecond),
 		arrFailure("arr-backend-tls", "TLS handshake from ARR to the backend failed", "502.3 with 0x80072F8F: backend certificate or TLS protocol problem", CodeWinHTTPSecureFailure, 120*time.Millisecond),
 		arrNoBackend(),
+		ancmRequestTimeout(),
 		proxyLoop(),
 		xffInvalid(),
 		idleTimeoutReset(),
@@ -458,4 +465,155 @@ func replaceHeader(l headers.List, name, value string) headers.List {
 		}
 	}
 	return append(out, headers.Header{Name: name, Value: value})
+}
+
+// ancmRequestTimeout is an ASP.NET Core app hosted out of process whose
+// report takes longer than ANCM's requestTimeout (2 minutes by default):
+// the module answers 502.3 with ERROR_WINHTTP_TIMEOUT, as in
+// aspnet/AspNetCoreModule#287.
+func ancmRequestTimeout() Sample {
+	s := exchangeRequest{seed: 1150, at: at(630_000), lb: direct, client: Endpoint{"10.0.7.41", 52811}, verb: "GET",
+		url: "https://reports.contoso.com:443/api/reports/quarterly?year=2024", ua: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0.0.0 Safari/537.36",
+		server: "APP02"}.scenario()
+	s.AppPool = "ReportsAppPool"
+	s.Auth = &Auth{Anonymous: true}
+	s.User = &User{TokenUserName: `NT AUTHORITY\IUSR`}
+	s.AuthenticationType = "anonymous"
+	s.Handler = &Handler{Name: "aspNetCore", Modules: "AspNetCoreModuleV2", Type: "*"}
+	s.Status = Status{502, 3}
+	s.TimeTaken = 120_031 * time.Millisecond
+	s.Error = &ModuleError{Module: "AspNetCoreModuleV2", Notification: ExecuteRequestHandler, Code: CodeWinHTTPTimeout}
+	s.ResponseHeaders = headers.List{{Name: "Content-Type", Value: "text/html"}, {Name: "Server", Value: "Microsoft-IIS/10.0"}}
+	return Sample{Rule: "ancm-request-timeout", Title: "ASP.NET Core app (out of process) takes longer than ANCM's 2-minute requestTimeout",
+		Finding: "502.3 from AspNetCoreModuleV2 with 0x80072EE2 after 120 s: raise requestTimeout on <aspNetCore>, not ARR's proxy time-out",
+		Traces:  []Scenario{s}}
+}
+
+// exchangeBackendUnreachable is an Exchange 2016 front end whose HttpProxy
+// cannot reach the mailbox server's Exchange Back End site on 444 (a
+// certificate deleted from the binding): the front end answers 500 itself,
+// with X-FEServer and X-CalculatedBETarget but no X-BEServer.
+func exchangeBackendUnreachable() Sample {
+	mk := func(seed int64, ms int, desc string) Scenario {
+		s := exchangeRequest{seed: seed, at: at(390_000 + ms), lb: f5, client: Endpoint{"198.51.100." + itoa(int(seed%200)), 50000 + int(seed%1000)},
+			url: "https://mail.contoso.com:443/mapi/emsmdb/?MailboxId=7a1e2c3d-4b5f-4e6a-8c9d-0e1f2a3b4c5d@contoso.com",
+			ua:  outlookWin, authz: "Negotiate " + KerberosToken(seed, 1700), body: "\x00"}.scenario()
+		s.RequestBody = ""
+		s.RequestHeaders = replaceHeader(s.RequestHeaders, "Content-Length", "0")
+		s.AppPool = "MSExchangeMapiFrontEndAppPool"
+		succeed(&s, `CONTOSO\user`+itoa(int(seed%100)), "Kerberos", false)
+		s.Status = Status{500, 0}
+		s.Error = &ModuleError{Module: "ManagedPipelineHandler", Notification: ExecuteRequestHandler, Code: CodeOK, Description: desc}
+		s.ResponseHeaders = exchangeResponse(seed, "EX16-01", 500, headers.Header{Name: "X-CalculatedBETarget", Value: "ex16-02.contoso.com"})
+		return s
+	}
+	return Sample{Rule: "exchange-backend-unreachable",
+		Title:   "Exchange 2016 front end cannot reach the Exchange Back End site on 444 (certificate removed from the binding)",
+		Finding: "front end answers 500 without X-BEServer: bind a valid certificate to Exchange Back End https *:444",
+		Traces: []Scenario{mk(751, 0, ""),
+			mk(752, 400, "The underlying connection was closed: Could not establish trust relationship for the SSL/TLS secure channel.")}}
+}
+
+// exchangeDownlevel is an Exchange 2016 front end proxying an EWS request
+// for a mailbox on Exchange 2010 (KB 2988444): the user's Kerberos ticket
+// passes the front end, the 2010 server's Http.sys answers 400, and the
+// front end passes it on; Exchange 2010 sends no X-BEServer.
+func exchangeDownlevel() Sample {
+	s := exchangeRequest{seed: 761, at: at(395_000), lb: kemp, client: Endpoint{"203.0.113.88", 51999}, ua: outlookWin,
+		authz: "Negotiate " + KerberosToken(761, 9400), body: ewsSOAP}.scenario()
+	succeed(&s, `CONTOSO\hr-admin`, "Kerberos", false)
+	s.Status = Status{400, 0}
+	s.ResponseHeaders = exchangeResponse(761, "EX16-01", 400, headers.Header{Name: "X-CalculatedBETarget", Value: "ex2010-cas01.contoso.com"})
+	return Sample{Rule: "exchange-downlevel-header-limit",
+		Title:   "Exchange 2016 front end, mailbox on Exchange 2010: 400 for a user in many groups",
+		Finding: "400 passed through from the 2010 back end (no X-BEServer): set MaxFieldLength/MaxRequestBytes 65536 on the 2010 CAS (KB 2988444)",
+		Traces:  []Scenario{s}}
+}
+
+// proxyConnectionShared is a load balancer pooling its back-end
+// connections in front of an intranet site with Windows authentication:
+// alice authenticates on a pooled connection, then bob's request, sent
+// without credentials on the same connection, is served as alice.
+func proxyConnectionShared() Sample {
+	pooled := Endpoint{"10.40.0.3", 41522}
+	mk := func(seed int64, ms int, client Endpoint, authz string) Scenario {
+		s := exchangeRequest{seed: seed, at: at(150_000 + ms), lb: haproxy, client: client, verb: "GET",
+			url: "https://intranet.contoso.com:443/hr/payslips/", ua: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0.0.0 Safari/537.36",
+			authz: authz, server: "WEB01"}.scenario()
+		s.RequestHeaders = replaceHeader(s.RequestHeaders, "Host", "intranet.contoso.com")
+		s.AppPool = "HRAppPool"
+		s.Client = pooled
+		succeed(&s, `CONTOSO\alice`, "NTLM", true)
+		s.ResponseHeaders = headers.List{{Name: "Content-Type", Value: "text/html; charset=utf-8"}, {Name: "Server", Value: "Microsoft-IIS/10.0"}, {Name: "X-Powered-By", Value: "ASP.NET"}}
+		s.ResponseBody = "<!DOCTYPE html><html><head><title>Payslips</title></head><body><h1>Payslips</h1></body></html>"
+		return s
+	}
+	a := mk(351, 0, Endpoint{"198.51.100.23", 61422}, "NTLM "+NTLMAuthenticate(351, "CONTOSO", "alice", "WS-0142"))
+	b := mk(352, 2_400, Endpoint{"198.51.100.77", 50310}, "")
+	return Sample{Rule: "proxy-connection-shared",
+		Title:   "HAProxy with back-end connection reuse: bob's request rides the connection alice authenticated and is served as alice",
+		Finding: "security: one authenticated proxy connection served two clients; make the proxy bind back-end connections per client (http-reuse never)",
+		Traces:  []Scenario{a, b}}
+}
+
+// loopbackCheck is an Exchange server calling its own EWS through the
+// load-balanced name: KEMP sends the request back to the same server and
+// the NTLM type 3 fails the loopback check (KB 896861).
+func loopbackCheck() Sample {
+	self := Endpoint{"192.0.2.21", 52114}
+	s := exchangeRequest{seed: 611, at: at(310_000), lb: kemp, client: self, ua: "ExchangeServicesClient/15.01.2507.006",
+		authz: "NTLM " + NTLMAuthenticate(611, "CONTOSO", "HealthMailbox0f1e2d3c", "EX16LOCAL"), body: ewsSOAP}.scenario()
+	s.Status = Status{401, 1}
+	s.Auth.Outcome = AuthFailed
+	s.Error = &ModuleError{Module: "WindowsAuthenticationModule", Notification: AuthenticateRequest, Code: CodeLogonDenied}
+	s.SetResponseHeaders = []SetHeader{{Name: "WWW-Authenticate", Value: "Negotiate"}, {Name: "WWW-Authenticate", Value: "NTLM"}}
+	s.ResponseHeaders = exchangeResponse(611, "EX16-01", 401, headers.Header{Name: "WWW-Authenticate", Value: "Negotiate"}, headers.Header{Name: "WWW-Authenticate", Value: "NTLM"})
+	return Sample{Rule: "loopback-check",
+		Title:   "Exchange calls its own EWS through the load-balanced name; KEMP hairpins it back to the same server",
+		Finding: "NTLM loopback check (401.1 from this server's own address, Host mail.contoso.com): add the name to BackConnectionHostNames",
+		Traces:  []Scenario{s}}
+}
+
+// tlsOffloadRedirectLoop is HAProxy terminating TLS and forwarding HTTP to
+// a site whose URL Rewrite rule redirects {HTTPS} off to https://: the
+// client, already on HTTPS, is sent back to the URL it asked for.
+func tlsOffloadRedirectLoop() Sample {
+	s := exchangeRequest{seed: 811, at: at(425_000), lb: haproxy, client: Endpoint{"198.51.100.6", 61100}, verb: "GET",
+		url: "http://portal.contoso.com:80/portal/", ua: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0.0.0 Safari/537.36",
+		server: "WEB03"}.scenario()
+	s.RequestHeaders = replaceHeader(s.RequestHeaders, "Host", "portal.contoso.com")
+	s.AppPool = "PortalAppPool"
+	s.Auth = &Auth{Anonymous: true}
+	s.User = &User{TokenUserName: `NT AUTHORITY\IUSR`}
+	s.AuthenticationType = "anonymous"
+	s.Local = Endpoint{"192.0.2.31", 80}
+	s.Status = Status{301, 0}
+	s.ResponseHeaders = headers.List{{Name: "Content-Type", Value: "text/html; charset=UTF-8"}, {Name: "Location", Value: "https://portal.contoso.com/portal/"},
+		{Name: "Server", Value: "Microsoft-IIS/10.0"}, {Name: "X-Powered-By", Value: "ASP.NET"}}
+	s.ResponseBody = `<head><title>Document Moved</title></head><body><h1>Object Moved</h1>This document may be found <a HREF="https://portal.contoso.com/portal/">here</a></body>`
+	return Sample{Rule: "tls-offload-redirect-loop",
+		Title:   "HAProxy offloads TLS; a URL Rewrite rule on {HTTPS} off redirects the already-HTTPS client to the same URL",
+		Finding: "redirect loop behind TLS offload: test X-Forwarded-Proto in the redirect rule, or re-encrypt to IIS",
+		Traces:  []Scenario{s}}
+}
+
+// http2WindowsAuth is Traefik talking HTTP/2 to an intranet site with
+// Windows authentication; a SiteMinder-style agent module records the
+// protocol as SERVER_PROTOCOL, so the trace shows it.
+func http2WindowsAuth() Sample {
+	s := exchangeRequest{seed: 621, at: at(320_000), lb: direct, client: Endpoint{"10.60.0.8", 0}, verb: "GET",
+		url: "https://intranet.contoso.com:443/hr/", ua: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0.0.0 Safari/537.36",
+		server: "WEB01", extra: headers.List{{Name: "X-Forwarded-For", Value: "198.51.100.31"}, {Name: "X-Forwarded-Host", Value: "intranet.contoso.com"},
+			{Name: "X-Forwarded-Proto", Value: "https"}, {Name: "X-Forwarded-Server", Value: "traefik-6b7f9"}, {Name: "X-Real-Ip", Value: "198.51.100.31"}}}.scenario()
+	s.Client = Endpoint{"10.60.0.8", 40622}
+	s.RequestHeaders = replaceHeader(s.RequestHeaders, "Host", "intranet.contoso.com")
+	s.AppPool = "HRAppPool"
+	s.SetRequestHeaders = []SetHeader{{Name: "SERVER_PROTOCOL", Value: "HTTP/2", Replace: true, Module: "SiteMinderAgent"}}
+	challenge401(&s)
+	s.ResponseHeaders = headers.List{{Name: "Content-Type", Value: "text/html"}, {Name: "Server", Value: "Microsoft-IIS/10.0"},
+		{Name: "WWW-Authenticate", Value: "Negotiate"}, {Name: "WWW-Authenticate", Value: "NTLM"}}
+	return Sample{Rule: "http2-windows-auth",
+		Title:   "Traefik speaks HTTP/2 to IIS for a Windows-authenticated site; the trace records SERVER_PROTOCOL HTTP/2",
+		Finding: "Windows authentication over HTTP/2 (HTTP_1_1_REQUIRED): make the proxy use HTTP/1.1 (Traefik disableHTTP2)",
+		Traces:  []Scenario{s}}
 }

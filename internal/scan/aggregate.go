@@ -47,6 +47,15 @@ func (c counter) add(k string) {
 	}
 }
 
+// sub undoes one add.
+func (c counter) sub(k string) {
+	if c[k] > 1 {
+		c[k]--
+	} else {
+		delete(c, k)
+	}
+}
+
 // top returns the n most frequent keys, ties by key.
 func (c counter) top(n int) []Count {
 	out := make([]Count, 0, len(c))
@@ -291,6 +300,74 @@ func (a *aggregator) addFinding(f *diagnose.Finding, row Row, s *diagnose.Subjec
 	a.keepExample(g, *f, row.Time)
 }
 
+// One primary explanation per trace (see package diagnose): a sequence
+// finding is known only when the scan ends, after the trace's own
+// findings were counted, so the replacement runs here in both directions.
+
+// supersededRef reports whether a finding already on the row replaces f.
+func (a *aggregator) supersededRef(f diagnose.Finding, refs []Ref) bool {
+	for _, ref := range refs {
+		if ref.Severity > diagnose.Info && a.opts.Engine.Supersedes(ref.Rule, f.Rule) {
+			return true
+		}
+	}
+	return false
+}
+
+// dropSupersededBy removes the findings f replaces from a kept trace.
+func (a *aggregator) dropSupersededBy(f diagnose.Finding, fs []diagnose.Finding) []diagnose.Finding {
+	if f.Severity == diagnose.Info {
+		return fs
+	}
+	out := fs[:0]
+	for _, x := range fs {
+		if !a.opts.Engine.Supersedes(f.Rule, x.Rule) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// retractSuperseded removes from the row, and from their groups, the
+// findings f replaces. A group's first/last seen times and its highest
+// severity and confidence are not narrowed again: they are bounds.
+func (a *aggregator) retractSuperseded(f diagnose.Finding, row *Row) {
+	if f.Severity == diagnose.Info {
+		return
+	}
+	kept := row.Findings[:0]
+	for _, ref := range row.Findings {
+		if !a.opts.Engine.Supersedes(f.Rule, ref.Rule) {
+			kept = append(kept, ref)
+			continue
+		}
+		key := groupKey(&diagnose.Finding{Rule: ref.Rule, Severity: ref.Severity})
+		ga := a.groups[key]
+		if ga == nil {
+			continue
+		}
+		if ga.g.Count--; ga.g.Count <= 0 {
+			delete(a.groups, key)
+			continue
+		}
+		ga.clients.sub(row.Client)
+		ga.agents.sub(row.UserAgent)
+		ga.urls.sub(row.Verb + " " + freb.URLPath(row.URL))
+		ga.servers.sub(row.Server)
+		if row.Proxy != "" {
+			ga.vendors.sub(row.Proxy)
+		}
+		ex := ga.g.Examples[:0]
+		for _, e := range ga.g.Examples {
+			if lastTrace(e) != row.File {
+				ex = append(ex, e)
+			}
+		}
+		ga.g.Examples = ex
+	}
+	row.Findings = kept
+}
+
 // lastTrace is the trace a finding is reported on: the only one, or the
 // last of a sequence.
 func lastTrace(f diagnose.Finding) string {
@@ -340,6 +417,10 @@ func (a *aggregator) finish() *Result {
 		for _, f := range a.opts.Engine.Sequence(seq) {
 			last := lastTrace(f)
 			if d := a.kept[last]; d != nil {
+				if a.opts.Engine.SupersededBy(f, d.Findings) != nil {
+					continue
+				}
+				d.Findings = a.dropSupersededBy(f, d.Findings)
 				d.Findings = append(d.Findings, f)
 			}
 			idx, ok := a.selected[last]
@@ -347,6 +428,10 @@ func (a *aggregator) finish() *Result {
 				continue
 			}
 			row := &r.Traces[idx]
+			if a.supersededRef(f, row.Findings) {
+				continue
+			}
+			a.retractSuperseded(f, row)
 			row.Findings = append(row.Findings, Ref{Rule: f.Rule, Severity: f.Severity, Confidence: f.Confidence, Summary: f.Summary})
 			a.addFinding(&f, *row, nil)
 			if ga := a.groups[groupKey(&f)]; ga != nil && seq.Vendor != "" {

@@ -30,6 +30,11 @@ func arrRule(id, title string, code uint32, sub int, explanation, fix string, lo
 }
 
 func arrMatch(s *diagnose.Subject, code uint32, sub int) *diagnose.Match {
+	if es := s.Trace.ErrorStatus; es != nil && isANCM(es.Module) {
+		// The ASP.NET Core Module reports its own 502.3 with the same
+		// WinHTTP codes; ARR's farm settings do not apply to it.
+		return nil
+	}
 	if code == 0 {
 		if !is(502, s, sub) {
 			return nil

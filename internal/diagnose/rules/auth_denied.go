@@ -1,10 +1,7 @@
 package rules
 
 import (
-	"fmt"
-
 	"github.com/frebscan/frebscan/internal/diagnose"
-	"github.com/frebscan/frebscan/internal/status"
 )
 
 // authDeniedRule returns the auth-denied rule.
@@ -13,24 +10,35 @@ func authDeniedRule() *diagnose.Rule {
 		ID:       "auth-denied",
 		Title:    "Authentication denied (401.1 / 401.2 / 401.3)",
 		Severity: diagnose.Medium,
-		Explanation: `IIS refused the request's credentials. 401.1: the logon failed (wrong password,
-locked or disabled account, SEC_E_LOGON_DENIED). 401.2: the request offered no
+		Explanation: `IIS refused the request's credentials. 401.1: the logon failed; the SSPI status
+says why. Only SEC_E_LOGON_DENIED (0x8009030C), ERROR_LOGON_FAILURE (0x8007052E)
+and the STATUS_LOGON_FAILURE family (0xC000006D …) mean a wrong password or an
+account problem; SEC_E_INVALID_TOKEN (0x80090308) points at a handshake split
+across connections or servers, SEC_E_BAD_BINDINGS (0x80090346) at Extended
+Protection behind a TLS-terminating proxy, and SEC_I_CONTINUE_NEEDED (0x00090312)
+is the handshake continuing, not an error. When a more specific rule explains
+the same trace, that rule's finding replaces this one. 401.2: the request offered no
 authentication method the server accepts; this is also the normal first leg of
 every NTLM/Negotiate handshake (an anonymous request answered with a
 challenge), so a lone 401.2 is information, not a failure. 401.3: the user
 authenticated but the file system ACL denies access.`,
 		Looks: []string{
 			"status 401.1, 401.2 or 401.3 and the error code the module recorded",
+			"for 401.1, the SSPI status: logon failure, invalid token, bad bindings, wrong principal or continue needed",
 			"whether the request carried Authorization and which kind",
 		},
-		Fix: `401.1: check the account (locked, expired, wrong domain) and the security log on
-the server (event 4625 gives the reason). 401.2 with credentials: align the
+		Fix: `401.1 with a logon-failure status: check the account (locked, expired, wrong
+domain, wrong password) and the security log on the server (event 4625 gives the
+reason). 401.1 with another status: follow the status named in the finding, not
+the account. 401.2 with credentials: align the
 authentication providers (windowsAuthentication providers Negotiate/NTLM,
 anonymous off/on as intended) with what clients send. 401.3: grant the
 application pool identity / users Read on the content folder.`,
 		References: []string{
 			"KB 943891: IIS HTTP status codes (401 substatus)",
 			"SSPI SEC_E_LOGON_DENIED (0x8009030C)",
+			"https://learn.microsoft.com/en-us/windows/win32/secauthn/sspi-status-codes",
+			"https://learn.microsoft.com/archive/blogs/david.wang/howto-diagnose-401-x-http-errors-on-iis",
 		},
 		Trace: authDenied,
 	}
@@ -52,18 +60,7 @@ func authDenied(s *diagnose.Subject) *diagnose.Match {
 	m := &diagnose.Match{Confidence: diagnose.ConfidenceHigh, Evidence: ev}
 	switch s.Trace.SubStatusCode {
 	case 1:
-		if s.Auth.NTLMType == 1 {
-			// IIS logs the challenge leg of NTLM as 401.1 (often with
-			// 0x8009030E): the handshake going as designed.
-			m.Severity = sev(diagnose.Info)
-			m.Summary = "the challenge leg of an NTLM handshake (type 1 answered with a type 2 challenge)"
-			break
-		}
-		m.Severity = sev(diagnose.High)
-		m.Summary = status.Describe(401, 1)
-		if code, ok := s.HasErrorCode(secLogonDenied); ok {
-			m.Summary = fmt.Sprintf("logon failed (%s)", status.Code(code).Name)
-		}
+		authDeniedLogon(s, m)
 	case 2:
 		if !s.HasAuth || s.Auth.NTLMType == 1 {
 			m.Severity = sev(diagnose.Info)

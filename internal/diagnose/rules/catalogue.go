@@ -30,10 +30,15 @@ func Catalogue() []*diagnose.Rule {
 	list := []*diagnose.Rule{
 		viaPersistentAuthRule(),
 		authHandshakeBrokenRule(),
+		proxyConnectionSharedRule(),
 		extendedProtectionRule(),
 		authDeniedRule(),
+		loopbackCheckRule(),
+		http2WindowsAuthRule(),
 		kerberosSPNRule(),
 		authHeaderTooLargeRule(),
+		exchangeBackendRule(),
+		exchangeDownlevelRule(),
 		clientCertificateRule(),
 		expect100ContinueRule(),
 		idleTimeoutResetRule(),
@@ -41,10 +46,12 @@ func Catalogue() []*diagnose.Rule {
 		xffInvalidRule(),
 		clientIPLostRule(),
 		sslOffloadRule(),
+		tlsOffloadRedirectRule(),
 		hostHeaderRewrittenRule(),
 		arrNoBackendRule(),
 		arrBackendConnectRule(),
 		arrBackendTimeoutRule(),
+		ancmRequestTimeoutRule(),
 		arrBackendAbortedRule(),
 		arrBackendTLSRule(),
 		arrInvalidResponseRule(),
@@ -81,6 +88,13 @@ const (
 	netscaler = fingerprint.VendorNetScaler
 	haproxy   = fingerprint.VendorHAProxy
 	arr       = fingerprint.VendorARR
+	appgw     = fingerprint.VendorAppGateway
+	alb       = fingerprint.VendorALB
+	nginx     = fingerprint.VendorNginx
+	caddy     = fingerprint.VendorCaddy
+	traefik   = fingerprint.VendorTraefik
+	yarp      = fingerprint.VendorYARP
+	apache    = fingerprint.VendorApache
 )
 
 // Error codes the rules look for, as IIS writes them in FREB.

@@ -22,14 +22,24 @@ the client is holding back, or forwards the header and then mangles the body.
 The server sees a POST whose body is missing or short, answers 400/417/501, or
 the request hangs until a timeout. EWS, Autodiscover and MRS (mailbox moves)
 clients use Expect: 100-continue, so Exchange connectivity tests fail while
-browsers work.`,
+browsers work.
+
+FREB shows only the requests that reached IIS. When the load balancer answers
+417 or 501 to Expect: 100-continue itself, or Http.sys rejects the request (a
+bad or too long header) before IIS, there is no trace at all: a client that
+reports 417/501/400 with no matching FREB points there. Capture the load
+balancer's own log and the Http.sys error log
+(%SystemRoot%\System32\LogFiles\HTTPERR, reason field) instead.`,
 		Looks: []string{
 			"request header Expect: 100-continue on a request that came through a proxy",
 			"status 400, 417 or 501, or fewer body bytes received than Content-Length, or a long time taken",
 		},
 		Fix: `Make the proxy handle Expect: 100-continue per RFC 7231 (answer or forward the
 interim 100 and then stream the body), or have it strip the Expect header and
-buffer the body. Upgrade firmware with known 100-continue bugs.`,
+buffer the body. Upgrade firmware with known 100-continue bugs. If clients see
+417/501 with no FREB for those requests, read the load balancer's log (it
+answered itself) and the server's HTTPERR log; .NET clients can stop sending
+the header (ServicePointManager.Expect100Continue = false).`,
 		VendorFixes: map[string]string{
 			kemp: `KEMP LoadMaster: System Configuration → Miscellaneous Options → L7 Configuration
 → "100-Continue Handling": set "RFC-7231 Compliant" (if it already is, try
@@ -42,6 +52,8 @@ firmware), then re-run the Remote Connectivity Analyzer EWS test.`,
 		},
 		References: []string{
 			"RFC 7231 §5.1.1 Expect (100-continue)",
+			"https://learn.microsoft.com/en-us/windows/win32/http/types-of-errors-logged-by-the-http-server-api",
+			"https://www.experts-exchange.com/articles/1379/The-request-failed-with-HTTP-status-417-Expectation-failed.html",
 			"bhargavs.com, Mac Mail not connecting to Exchange Server – Part 1 (KEMP 100-Continue Handling)",
 			"m365security.eu (2014-01-16): KEMP L7 badrequest-client_read (-501) during hybrid mailbox moves",
 		},

@@ -26,9 +26,11 @@ or, as a documented exception, turn Extended Protection off for the affected
 virtual directories with ExchangeExtendedProtectionManagement.ps1.`,
 		References: []string{
 			"SSPI SEC_E_BAD_BINDINGS (0x80090346)",
+			"https://microsoft.github.io/CSS-Exchange/Security/Extended-Protection/",
 			"Microsoft CSS-Exchange: Extended Protection (docs/Security/Extended-Protection.md); Emerging issues, Exchange 2019 CU14/CU15",
 		},
-		Trace: extendedProtection,
+		Supersedes: []string{"auth-denied", "auth-handshake-broken"},
+		Trace:      extendedProtection,
 	}
 }
 

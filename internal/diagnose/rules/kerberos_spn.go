@@ -35,7 +35,8 @@ server (RollAlternateServiceAccountPassword.ps1).`,
 			"Microsoft: Configure Kerberos authentication for load-balanced Client Access services (ASA credential)",
 			"KB 871179: 401.1 loop when the pool identity has no HTTP SPN",
 		},
-		Trace: kerberosSPN,
+		Supersedes: []string{"auth-denied", "auth-handshake-broken"},
+		Trace:      kerberosSPN,
 	}
 }
 

@@ -47,6 +47,10 @@ that deletes the Via header on requests to Exchange.`,
 Exchange backend, or add "http-request del-header Via" to it.`,
 			arr: `IIS ARR: ARR adds no Via by default; look for a URL Rewrite server variable or
 outbound/inbound rule that sets HTTP_VIA, and remove it.`,
+			caddy: `Caddy adds "Via: 1.1 Caddy" to every upstream request. Remove it inside the reverse_proxy block with "header_up -Via" (header_up
+operations apply after Caddy prepares the request).`,
+			apache: `Apache httpd adds Via when ProxyVia is On or Full: set "ProxyVia Off" (the default, which passes an existing Via through
+unchanged) and, if an earlier hop adds Via, "RequestHeader unset Via" in the proxying virtual host.`,
 		},
 		References: []string{
 			"MS-N2HT §2.2.1 Persistent-Auth header (Microsoft Negotiate and NTLM HTTP authentication)",
@@ -54,9 +58,14 @@ outbound/inbound rule that sets HTTP_VIA, and remove it.`,
 			"bhargavs.com, Mac Mail not connecting to Exchange Server – Part 2 (2015-11-05)",
 			"curl PR #363: IIS answers 401 on a re-used NTLM connection behind a proxy (Via)",
 			"KEMP LoadMaster: Virtual Service Advanced Properties, Additional L7 Header",
+			"https://blogs.technet.microsoft.com/isablog/2009/07/30/excessive-authentication-traffic-accessing-an-iis-site-when-using-isa-server-2006-as-forward-proxy/",
+			"https://bhargavs.com/index.php/2015/11/05/mac-mail-not-connecting-to-exchange-server-part-2/",
+			"https://github.com/curl/curl/pull/363",
+			"https://github.com/caddyserver/caddy/blob/master/modules/caddyhttp/reverseproxy/reverseproxy.go (Via: 1.1 Caddy)",
 		},
-		Trace:    viaPersistentAuthTrace,
-		Sequence: viaPersistentAuthSequence,
+		Supersedes: []string{"auth-denied"},
+		Trace:      viaPersistentAuthTrace,
+		Sequence:   viaPersistentAuthSequence,
 	}
 }
 
