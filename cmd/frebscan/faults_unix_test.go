@@ -68,8 +68,8 @@ func TestScanInterrupted(t *testing.T) {
 	if !json.Valid(raw) {
 		t.Fatal("state file is not valid JSON")
 	}
-	if _, warning := state.Load(stateFile); warning != "" {
-		t.Errorf("state does not load cleanly: %s", warning)
+	if _, warning, err := state.Load(stateFile); warning != "" || err != nil {
+		t.Errorf("state does not load cleanly: %s %v", warning, err)
 	}
 	t.Logf("interrupted after %d files", doc.Summary.Files)
 }

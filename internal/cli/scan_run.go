@@ -93,7 +93,9 @@ func (a *app) runScan(ctx context.Context, stdout, stderr io.Writer, o scanFlags
 	var st *state.State
 	if o.State != "" {
 		var warning string
-		st, warning = state.Load(o.State)
+		if st, warning, err = state.Load(o.State); err != nil {
+			return ExitError, fmt.Errorf("--state: %w", err)
+		}
 		if warning != "" {
 			fmt.Fprintln(stderr, "frebscan: warning:", warning)
 		}
@@ -131,7 +133,7 @@ func (a *app) runScan(ctx context.Context, stdout, stderr io.Writer, o scanFlags
 	if o.Output == "" {
 		ro.Style = report.TerminalStyle(o.Stdout)
 	}
-	if err := writeReport(stdout, o.Output, o.Format, report.Document{Kind: report.KindScan, Result: r}, ro); err != nil {
+	if err := writeReport(stdout, o.Output, o.Format, report.Document{Kind: report.KindScan, Result: r}, ro, o.OutDir, stateDir(o.State)); err != nil {
 		return ExitError, err
 	}
 	if r.Partial {
@@ -270,6 +272,14 @@ func defaultInput() (string, error) {
 		drive = "C:"
 	}
 	return filepath.Join(drive+`\`, "inetpub", "logs", "FailedReqLogFiles"), nil
+}
+
+// stateDir is the folder of --state, or "" without one.
+func stateDir(path string) string {
+	if path == "" {
+		return ""
+	}
+	return filepath.Dir(path)
 }
 
 func contains(list []string, s string) bool {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -134,7 +135,7 @@ func TestStateThreeRuns(t *testing.T) {
 
 func TestStateCorruptStartsFresh(t *testing.T) {
 	stateFile := filepath.Join(t.TempDir(), "frebscan.state")
-	os.WriteFile(stateFile, []byte("{not json"), 0o644)
+	os.WriteFile(stateFile, []byte("{\n \"format\": \"frebscan-state\",\n \"version\": 2,\n \"files\": {not json"), 0o644)
 	r := frebscan(t, "scan", "--format", "json", "--fail-on", "none", "--state", stateFile, "../../samples/healthy-direct")
 	if r.code != 0 || !strings.Contains(r.stderr, "corrupt") {
 		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
@@ -143,6 +144,33 @@ func TestStateCorruptStartsFresh(t *testing.T) {
 	var v map[string]any
 	if err := json.Unmarshal(b, &v); err != nil {
 		t.Errorf("state not rewritten as valid JSON: %v", err)
+	}
+}
+
+// TestStateForeignRefused: --state naming a file that is not a frebscan
+// state (a FREB trace given by mistake, another program's file) exits 2
+// naming it and leaves it byte for byte as it was.
+func TestStateForeignRefused(t *testing.T) {
+	trace, err := os.ReadFile("../../samples/healthy-direct/fr000001.xml")
+	if err != nil {
+		matches, _ := filepath.Glob("../../samples/healthy-direct/*.xml")
+		if len(matches) == 0 {
+			t.Fatal("no sample trace")
+		}
+		trace, _ = os.ReadFile(matches[0])
+	}
+	for name, content := range map[string][]byte{"trace": trace, "not json": []byte("{not json"), "other json": []byte(`{"version":1}`)} {
+		t.Run(name, func(t *testing.T) {
+			stateFile := filepath.Join(t.TempDir(), "fr000001.xml")
+			os.WriteFile(stateFile, content, 0o644)
+			r := frebscan(t, "scan", "--format", "json", "--fail-on", "none", "--state", stateFile, "../../samples/healthy-direct")
+			if r.code != 2 || !strings.Contains(r.stderr, stateFile) || !strings.Contains(r.stderr, "not a frebscan state") {
+				t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+			}
+			if b, _ := os.ReadFile(stateFile); !bytes.Equal(b, content) {
+				t.Errorf("the file was changed")
+			}
+		})
 	}
 }
 

@@ -18,12 +18,25 @@ import (
 	"sync"
 	"time"
 
+	"github.com/frebscan/frebscan/internal/atomicfile"
 	"github.com/frebscan/frebscan/internal/freb"
 )
 
-// Version is the state file format; a file of another version is ignored
-// (with a warning) and the next run starts fresh.
-const Version = 1
+// Format is the first member of every state file: a scheduled run checks
+// it before using or replacing a file, so --state naming a FREB trace, a
+// report or any other file refuses instead of overwriting it.
+const Format = "frebscan-state"
+
+// Version is the state file format. Version 1 files (which had no Format
+// member) still load; a file from a newer frebscan is refused rather than
+// overwritten by an older one.
+const Version = 2
+
+// MaxSize bounds how much of a state file is read: the file table holds
+// about 300 bytes per trace and the correlation window at most
+// maxKeys x maxStepsPerKey steps of about 300 bytes, so a real state stays
+// well under it, while a planted or runaway file cannot exhaust memory.
+const MaxSize = 256 << 20
 
 // headBytes is how much of a file's start is hashed into its identity:
 // IIS reuses names (fr000001.xml comes back after maxLogFiles), and the
@@ -43,10 +56,11 @@ const (
 
 // State is what a scheduled scan remembers.
 type State struct {
-	Version int             `json:"version"`
-	Updated time.Time       `json:"updated"`
-	Files   map[string]File `json:"files"`
-	Window  Window          `json:"window"`
+	Format  string    `json:"format"`
+	Version int       `json:"version"`
+	Updated time.Time `json:"updated"`
+	Files   FileTable `json:"files"`
+	Window  Window    `json:"window"`
 	// Alerted is when each rule last raised an alert (--notify-cmd, event
 	// log), so an ongoing problem alerts once, not every run. Keyed by
 	// rule ID: about thirty rules, so it needs no pruning.
@@ -73,27 +87,40 @@ type File struct {
 
 // New returns an empty state.
 func New() *State {
-	return &State{Version: Version, Files: map[string]File{}, Window: Window{}, Alerted: map[string]time.Time{}, settle: DefaultSettle, now: time.Now}
+	return &State{Format: Format, Version: Version, Files: FileTable{}, Window: Window{}, Alerted: map[string]time.Time{}, settle: DefaultSettle, now: time.Now}
 }
 
-// Load reads the state file. A missing file is a first run; a corrupt or
-// foreign one is reported in warning and replaced by a fresh state, never
-// a failure: a scheduled scan must keep running.
-func Load(path string) (s *State, warning string) {
+// Load reads the state file. A missing file is a first run. A file that
+// is not a frebscan state (no Format header: a FREB trace, a report, any
+// other file), is not a regular file, or comes from a newer frebscan is
+// refused with an error and must not be overwritten. A frebscan state
+// that is corrupt is reported in warning and replaced by a fresh state:
+// a scheduled scan must keep running.
+func Load(path string) (s *State, warning string, err error) {
 	s = New()
-	b, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return s, ""
+	b, err := atomicfile.ReadFile(path, MaxSize)
+	var tooLarge *atomicfile.TooLargeError
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return s, "", nil
+	case errors.As(err, &tooLarge) && recognise(head(path)) != foreign:
+		return s, fmt.Sprintf("state %s is larger than %d MiB (%v): starting fresh; traces already reported may be reported again", path, MaxSize>>20, err), nil
+	case err != nil:
+		return nil, "", fmt.Errorf("state %s: %w", path, err)
 	}
-	if err != nil {
-		return s, fmt.Sprintf("state %s unreadable (%v): starting fresh", path, err)
+	kind := recognise(b)
+	switch kind {
+	case empty:
+		return s, fmt.Sprintf("state %s is empty: starting fresh", path), nil
+	case foreign:
+		return nil, "", &ForeignError{Path: path, Start: b[:min(len(b), 24)]}
 	}
 	var loaded State
 	if err := json.Unmarshal(b, &loaded); err != nil {
-		return s, fmt.Sprintf("state %s is corrupt (%v): starting fresh; traces already reported may be reported again", path, err)
+		return s, fmt.Sprintf("state %s is corrupt (%v): starting fresh; traces already reported may be reported again", path, err), nil
 	}
-	if loaded.Version != Version {
-		return s, fmt.Sprintf("state %s has format version %d, this frebscan writes %d: starting fresh", path, loaded.Version, Version)
+	if loaded.Version > Version {
+		return nil, "", fmt.Errorf("state %s was written by a newer frebscan (format version %d; this one writes %d): refusing to replace it; run the newer frebscan or name another --state", path, loaded.Version, Version)
 	}
 	if loaded.Files != nil {
 		s.Files = loaded.Files
@@ -105,7 +132,7 @@ func Load(path string) (s *State, warning string) {
 		s.Alerted = loaded.Alerted
 	}
 	s.Updated = loaded.Updated
-	return s, ""
+	return s, "", nil
 }
 
 // Key normalises a path for the file table: absolute, cleaned, and
@@ -229,7 +256,7 @@ func (s *State) Prune() {
 func (s *State) Marshal() ([]byte, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.Version = Version
+	s.Format, s.Version = Format, Version
 	s.Updated = s.now().UTC()
 	return json.MarshalIndent(s, "", " ")
 }
