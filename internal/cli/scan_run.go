@@ -111,7 +111,7 @@ func (a *app) runScan(ctx context.Context, stdout, stderr io.Writer, o scanFlags
 		// Reports first: if they cannot be written the state is not saved
 		// either, so the next run reports these traces again instead of
 		// losing them.
-		if reports, err = updateArchive(o, r, ro); err != nil {
+		if reports, err = updateArchive(o, r, ro, stderr); err != nil {
 			return ExitError, err
 		}
 	}
@@ -293,12 +293,13 @@ func contains(list []string, s string) bool {
 
 // updateArchive writes this run's incident reports into --out-dir and
 // returns their paths by format (none when the run found nothing).
-func updateArchive(o scanFlags, r *scan.Result, ro report.Options) (map[string]string, error) {
+func updateArchive(o scanFlags, r *scan.Result, ro report.Options, stderr io.Writer) (map[string]string, error) {
 	formats := []string{"json"}
 	if contains(report.Formats(report.KindScan), "html") {
 		formats = append(formats, "html")
 	}
-	e, _, err := archive.Update(archive.Options{Dir: o.OutDir, Formats: formats, Keep: o.Keep, KeepDays: o.KeepDays}, r,
+	e, _, err := archive.Update(archive.Options{Dir: o.OutDir, Formats: formats, Keep: o.Keep, KeepDays: o.KeepDays,
+		Warn: func(msg string) { fmt.Fprintln(stderr, "frebscan: warning: --out-dir:", msg) }}, r,
 		func(format string, w io.Writer) error {
 			return report.Write(w, format, report.Document{Kind: report.KindScan, Result: r}, ro)
 		})
