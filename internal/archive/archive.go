@@ -135,6 +135,22 @@ func Update(opts Options, r *scan.Result, write WriteFunc) (Entry, bool, error) 
 	return e, true, nil
 }
 
+// Check returns an error naming the first file of the report folder that
+// exists and is not a regular file (a planted link or pipe), so a run
+// stops before it writes anything.
+func Check(dir string, formats []string) error {
+	names := []string{"index.json", "index.html"}
+	for _, f := range formats {
+		names = append(names, "latest."+f)
+	}
+	for _, n := range names {
+		if err := atomicfile.Check(filepath.Join(dir, n)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // CleanTemps removes temporary files that a killed run left beside the
 // files of the report folder (.latest.json.123.tmp), once they are older
 // than staleTemp. Best effort: a leftover only costs disk space.

@@ -6,6 +6,9 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
+	"strings"
+	"time"
 )
 
 // NotRegularError is returned for a path frebscan owns (its state, lock
@@ -41,8 +44,14 @@ func kindOf(m fs.FileMode) string {
 	return "not a regular file"
 }
 
-// checkAbsentOrRegular returns nil when path does not exist or is a
-// regular file, without following a link at path.
+// Check returns nil when path does not exist or is a regular file,
+// without following a link at path: a run checks every name it will
+// write before writing the first, so a planted name stops it with
+// nothing written.
+func Check(path string) error {
+	return checkAbsentOrRegular(path)
+}
+
 func checkAbsentOrRegular(path string) error {
 	fi, err := os.Lstat(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -125,4 +134,37 @@ func Remove(path string) error {
 		return err
 	}
 	return nil
+}
+
+// RemoveStaleTemps removes the temporary files Write leaves beside path
+// when the process is killed between creating and renaming one
+// (.NAME.123456.tmp), once they are older than age. Best effort: a
+// leftover only costs disk space, and a younger one may belong to a
+// run still writing.
+func RemoveStaleTemps(path string, age time.Duration, now time.Time) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	prefix := "." + base + "."
+	for _, de := range entries {
+		name := de.Name()
+		digits, ok := strings.CutPrefix(name, prefix)
+		if !ok {
+			continue
+		}
+		digits, ok = strings.CutSuffix(digits, ".tmp")
+		if !ok || digits == "" || strings.Trim(digits, "0123456789") != "" {
+			continue
+		}
+		fi, err := de.Info()
+		if err != nil || !fi.Mode().IsRegular() || now.Sub(fi.ModTime()) < age {
+			continue
+		}
+		Remove(filepath.Join(dir, name))
+	}
 }

@@ -90,6 +90,9 @@ func (a *app) runScan(ctx context.Context, stdout, stderr io.Writer, o scanFlags
 		return ExitError, err
 	}
 	defer release()
+	if err := checkOwned(o, a.clock()); err != nil {
+		return ExitError, err
+	}
 	var st *state.State
 	if o.State != "" {
 		var warning string
@@ -294,10 +297,7 @@ func contains(list []string, s string) bool {
 // updateArchive writes this run's incident reports into --out-dir and
 // returns their paths by format (none when the run found nothing).
 func updateArchive(o scanFlags, r *scan.Result, ro report.Options, stderr io.Writer) (map[string]string, error) {
-	formats := []string{"json"}
-	if contains(report.Formats(report.KindScan), "html") {
-		formats = append(formats, "html")
-	}
+	formats := archiveFormats()
 	e, _, err := archive.Update(archive.Options{Dir: o.OutDir, Formats: formats, Keep: o.Keep, KeepDays: o.KeepDays,
 		Warn: func(msg string) { fmt.Fprintln(stderr, "frebscan: warning: --out-dir:", msg) }}, r,
 		func(format string, w io.Writer) error {
@@ -308,3 +308,39 @@ func updateArchive(o scanFlags, r *scan.Result, ro report.Options, stderr io.Wri
 	}
 	return reportPaths(o.OutDir, e.Files), nil
 }
+
+// archiveFormats are the formats of each incident report in --out-dir.
+func archiveFormats() []string {
+	formats := []string{"json"}
+	if contains(report.Formats(report.KindScan), "html") {
+		formats = append(formats, "html")
+	}
+	return formats
+}
+
+// checkOwned runs once the locks are held, before anything is read or
+// written: every fixed name a scheduled run will replace in --out-dir and
+// beside --state must be absent or a regular file, so a planted link or
+// pipe stops the run with exit 2 and nothing written (the state itself is
+// checked as it is loaded). It also removes temporary files a killed run
+// left beside the state.
+func checkOwned(o scanFlags, now time.Time) error {
+	if o.OutDir != "" {
+		if err := archive.Check(o.OutDir, archiveFormats()); err != nil {
+			return fmt.Errorf("--out-dir %s: %w", o.OutDir, err)
+		}
+	}
+	if o.Output != "" && o.Output != "-" && inDirs(o.Output, []string{o.OutDir, stateDir(o.State)}) {
+		if err := atomicfile.Check(o.Output); err != nil {
+			return fmt.Errorf("--output: %w", err)
+		}
+	}
+	if o.State != "" {
+		atomicfile.RemoveStaleTemps(o.State, staleTemp, now)
+	}
+	return nil
+}
+
+// staleTemp is how old a temporary file beside the state must be before
+// a run removes it: older than any run still writing one.
+const staleTemp = time.Hour
