@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/frebscan/frebscan/internal/atomicfile"
@@ -49,6 +50,10 @@ type Options struct {
 	Keep     int
 	KeepDays int
 	Now      time.Time
+	// Stamp, when set, is the incident name reserved in the state's run
+	// journal (NewStamp): an update with the stamp of an incident already
+	// (partly) written replaces it instead of adding a second one.
+	Stamp string
 	// Warn receives what retention could not remove (a planted link at
 	// an incident name, a permission problem). Retention problems do not
 	// fail the run: its incident is written, and failing would make the
@@ -101,7 +106,13 @@ func Update(opts Options, r *scan.Result, write WriteFunc) (Entry, bool, error) 
 	if err != nil {
 		return Entry{}, false, err
 	}
-	stamp := uniqueStamp(opts.Dir, now.UTC().Format(stampLayout))
+	stamp := opts.Stamp
+	if stamp == "" {
+		stamp = NewStamp(opts.Dir, now)
+	} else if !incidentName.MatchString("incident-" + stamp + ".json") {
+		return Entry{}, false, fmt.Errorf("incident name %q is not one frebscan makes", stamp)
+	}
+	idx.drop(stamp)
 	e := Entry{Time: now.UTC(), Files: map[string]string{}, Traces: r.Summary.Matched, Partial: r.Partial, Findings: headlines(r)}
 	for _, format := range opts.Formats {
 		name := fmt.Sprintf("incident-%s.%s", stamp, format)
@@ -186,6 +197,30 @@ func tempOf(name string) (base string, ok bool) {
 		return "", false
 	}
 	return m[1], true
+}
+
+// NewStamp reserves the name of a new incident in dir: its UTC time, with
+// a counter when that name is taken.
+func NewStamp(dir string, now time.Time) string {
+	return uniqueStamp(dir, now.UTC().Format(stampLayout))
+}
+
+// drop removes the index entry of the incident stamp (a run that is
+// being completed again).
+func (idx *Index) drop(stamp string) {
+	kept := idx.Entries[:0]
+	for _, e := range idx.Entries {
+		mine := false
+		for _, f := range e.Files {
+			if strings.HasPrefix(f, "incident-"+stamp+".") {
+				mine = true
+			}
+		}
+		if !mine {
+			kept = append(kept, e)
+		}
+	}
+	idx.Entries = kept
 }
 
 // uniqueStamp adds a counter when two runs finish within one second, so

@@ -109,29 +109,14 @@ func (a *app) runScan(ctx context.Context, stdout, stderr io.Writer, o scanFlags
 		return ExitError, err
 	}
 	ro := report.Options{Style: report.Style{Width: 100}, Detail: scan.Detailer(so)}
-	var reports map[string]string
-	if o.OutDir != "" {
-		// Reports first: if they cannot be written the state is not saved
-		// either, so the next run reports these traces again instead of
-		// losing them.
-		if reports, err = updateArchive(o, r, ro, stderr); err != nil {
-			return ExitError, err
-		}
-	}
-	alertFailed := o.raiseAlerts(ctx, stderr, r, st, failOn, reports, a.clock())
+	var alertFailed bool
 	if st != nil {
-		// Saved even after an interruption: the files recorded are exactly
-		// the ones this (partial) report covers.
-		st.SetWindow(r.Correlation, state.DefaultWindow)
-		st.Prune()
-		data, err := st.Marshal()
-		if err == nil {
-			// 0600: the state names clients and user agents.
-			err = atomicfile.WriteFile(o.State, data, 0o600)
-		}
-		if err != nil {
-			return ExitError, fmt.Errorf("save state: %w", err)
-		}
+		alertFailed, err = o.commitRun(ctx, stderr, r, ro, st, failOn, a.clock())
+	} else {
+		alertFailed, err = o.uncommittedRun(ctx, stderr, r, ro, failOn, a.clock())
+	}
+	if err != nil {
+		return ExitError, err
 	}
 	if o.Output == "" {
 		ro.Style = report.TerminalStyle(o.Stdout)
@@ -143,7 +128,10 @@ func (a *app) runScan(ctx context.Context, stdout, stderr io.Writer, o scanFlags
 		fmt.Fprintln(stderr, "frebscan: interrupted: the report covers only the files read so far")
 		return ExitInterrupted, nil
 	}
-	if r.Summary.Traces == 0 && r.Summary.Failed > 0 {
+	// "No file could be read at all": files skipped as unchanged were read
+	// by an earlier run, so one new unreadable file in a quiet scheduled
+	// run is reported, not a failure (README, exit status).
+	if r.Summary.Traces == 0 && r.Summary.Failed > 0 && r.Summary.Unchanged == 0 {
 		fmt.Fprintf(stderr, "frebscan: none of the %d file(s) could be read (see the report's unreadable files)\n", r.Summary.Failed)
 		return ExitError, nil
 	}
@@ -296,9 +284,9 @@ func contains(list []string, s string) bool {
 
 // updateArchive writes this run's incident reports into --out-dir and
 // returns their paths by format (none when the run found nothing).
-func updateArchive(o scanFlags, r *scan.Result, ro report.Options, stderr io.Writer) (map[string]string, error) {
+func updateArchive(o scanFlags, r *scan.Result, ro report.Options, stderr io.Writer, stamp string) (map[string]string, error) {
 	formats := archiveFormats()
-	e, _, err := archive.Update(archive.Options{Dir: o.OutDir, Formats: formats, Keep: o.Keep, KeepDays: o.KeepDays,
+	e, _, err := archive.Update(archive.Options{Dir: o.OutDir, Formats: formats, Keep: o.Keep, KeepDays: o.KeepDays, Stamp: stamp,
 		Warn: func(msg string) { fmt.Fprintln(stderr, "frebscan: warning: --out-dir:", msg) }}, r,
 		func(format string, w io.Writer) error {
 			return report.Write(w, format, report.Document{Kind: report.KindScan, Result: r}, ro)

@@ -65,8 +65,15 @@ type State struct {
 	// log), so an ongoing problem alerts once, not every run. Keyed by
 	// rule ID: about thirty rules, so it needs no pruning.
 	Alerted map[string]time.Time `json:"alerted,omitempty"`
+	// Journal is the run in progress or the last one that did not finish
+	// (see Journal); nil after a run that completed.
+	Journal *Journal `json:"journal,omitempty"`
 
-	settle time.Duration
+	// recorded are the keys Record stored in this run; redo the keys of
+	// an unfinished run's traces, analysed again.
+	recorded map[string]bool
+	redo     map[string]bool
+	settle   time.Duration
 	now    func() time.Time
 	// mu guards Files: the scan's walker asks Skip while its aggregator
 	// calls Defer and Record.
@@ -131,6 +138,9 @@ func Load(path string) (s *State, warning string, err error) {
 	if loaded.Alerted != nil {
 		s.Alerted = loaded.Alerted
 	}
+	s.Journal = loaded.Journal
+	s.redoPending()
+	s.clampAlerted()
 	s.Updated = loaded.Updated
 	return s, "", nil
 }
@@ -186,10 +196,12 @@ func identify(path string) (File, error) {
 // since: same size, modification time and first bytes. A pending file is
 // skipped only while it may still be being written.
 func (s *State) Skip(path string, _ int64) bool {
+	key := Key(path)
 	s.mu.Lock()
-	prev, ok := s.Files[Key(path)]
+	prev, ok := s.Files[key]
+	redo := s.redo[key]
 	s.mu.Unlock()
-	if !ok {
+	if !ok || redo {
 		return false
 	}
 	cur, err := identify(path)
@@ -235,8 +247,13 @@ func (s *State) Record(path string, t *freb.Trace, _ error) {
 		cur.ActivityID = t.ActivityID
 	}
 	cur.Analysed = s.now().UTC()
+	key := Key(path)
 	s.mu.Lock()
-	s.Files[Key(path)] = cur
+	s.Files[key] = cur
+	if s.recorded == nil {
+		s.recorded = map[string]bool{}
+	}
+	s.recorded[key] = true
 	s.mu.Unlock()
 }
 
