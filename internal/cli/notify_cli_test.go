@@ -19,7 +19,7 @@ type notifyDoc struct {
 	Traces        int    `json:"traces"`
 	NewFindings   []struct {
 		ID, Rule, Title, Severity, Fix, Example string
-		Count                               int
+		Count                                   int
 	} `json:"newFindings"`
 	Reports map[string]string `json:"reports"`
 }

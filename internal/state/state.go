@@ -74,7 +74,7 @@ type State struct {
 	recorded map[string]bool
 	redo     map[string]bool
 	settle   time.Duration
-	now    func() time.Time
+	now      func() time.Time
 	// mu guards Files: the scan's walker asks Skip while its aggregator
 	// calls Defer and Record.
 	mu sync.Mutex
