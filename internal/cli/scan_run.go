@@ -102,6 +102,7 @@ func (a *app) runScan(ctx context.Context, stdout, stderr io.Writer, o scanFlags
 		if warning != "" {
 			fmt.Fprintln(stderr, "frebscan: warning:", warning)
 		}
+		st.SetClock(a.clock)
 		so.Skip, so.Defer, so.OnFile, so.Seed = st.Skip, st.Defer, st.Record, st.Seed()
 	}
 	r, err := scan.Run(ctx, so)

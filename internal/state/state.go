@@ -88,9 +88,19 @@ type File struct {
 	Head       string    `json:"head"`
 	ActivityID string    `json:"activityId,omitempty"`
 	Analysed   time.Time `json:"analysed"`
-	// Pending marks a file seen unfinished and not counted yet.
+	// Pending marks a file seen unfinished and not counted yet; Analysed
+	// is then when it was first seen with this size and content.
 	Pending bool `json:"pending,omitempty"`
+	// Missing is when the file was first found gone together with its
+	// folder (an unmounted share, a folder renamed for a while): it is
+	// remembered for MissingGrace, so its traces are not reported again
+	// when the folder comes back.
+	Missing time.Time `json:"missing,omitzero"`
 }
+
+// MissingGrace is how long files of a folder that has disappeared are
+// remembered.
+const MissingGrace = 7 * 24 * time.Hour
 
 // New returns an empty state.
 func New() *State {
@@ -205,16 +215,20 @@ func (s *State) Skip(path string, _ int64) bool {
 		return false
 	}
 	cur, err := identify(path)
-	if err != nil || cur.Size != prev.Size || !cur.ModTime.Equal(prev.ModTime) || cur.Head != prev.Head {
+	if err != nil || !sameContent(cur, prev) {
 		return false
 	}
 	if prev.Pending {
-		return !s.settled(cur)
+		return !s.settled(prev)
 	}
 	return true
 }
 
-func (s *State) settled(f File) bool { return s.now().Sub(f.ModTime) >= s.settle }
+// settled reports whether a pending file has stayed the same for the
+// settle period, as this program observed it: since prev was recorded.
+// The file's own modification time is not trusted for this: a copy tool
+// can set an old one while still writing, and a fast clock a future one.
+func (s *State) settled(prev File) bool { return s.now().Sub(prev.Analysed) >= s.settle }
 
 // Defer decides whether a trace is held back for a later run: the file
 // ends mid-document and changed recently, so IIS is probably still writing
@@ -225,15 +239,26 @@ func (s *State) Defer(path string, t *freb.Trace, readErr error) bool {
 		return false
 	}
 	cur, err := identify(path)
-	if err != nil || s.settled(cur) {
+	if err != nil {
 		return false
+	}
+	key := Key(path)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if prev, ok := s.Files[key]; ok && prev.Pending && sameContent(prev, cur) {
+		if s.settled(prev) {
+			return false // cut for good: count it now
+		}
+		return true
 	}
 	cur.Pending = true
 	cur.Analysed = s.now().UTC()
-	s.mu.Lock()
-	s.Files[Key(path)] = cur
-	s.mu.Unlock()
+	s.Files[key] = cur
 	return true
+}
+
+func sameContent(a, b File) bool {
+	return a.Size == b.Size && a.ModTime.Equal(b.ModTime) && a.Head == b.Head
 }
 
 // Record remembers an analysed file (trace may be nil for unreadable or
@@ -258,15 +283,46 @@ func (s *State) Record(path string, t *freb.Trace, _ error) {
 }
 
 // Prune forgets files that no longer exist (IIS deletes the oldest traces
-// past maxLogFiles), so the state does not grow for months.
+// past maxLogFiles), so the state does not grow for months. A file whose
+// folder is gone too is kept, marked missing, for MissingGrace: the folder
+// is more likely unmounted than deleted, and forgetting its files would
+// report every trace again when it returns.
 func (s *State) Prune() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	now := s.now().UTC()
 	for k, f := range s.Files {
-		if _, err := os.Stat(f.Path); errors.Is(err, os.ErrNotExist) {
+		_, err := os.Lstat(f.Path)
+		switch {
+		case err == nil:
+			if !f.Missing.IsZero() {
+				f.Missing = time.Time{}
+				s.Files[k] = f
+			}
+		case !errors.Is(err, os.ErrNotExist):
+			// Cannot tell (permissions, a share that errors): keep it.
+		case folderExists(filepath.Dir(f.Path)):
+			delete(s.Files, k)
+		case f.Missing.IsZero():
+			f.Missing = now
+			s.Files[k] = f
+		case now.Sub(f.Missing) > MissingGrace:
 			delete(s.Files, k)
 		}
 	}
+}
+
+func folderExists(dir string) bool {
+	fi, err := os.Stat(dir)
+	return err == nil && fi.IsDir()
+}
+
+// SetClock makes the state use now instead of the system clock (the
+// command layer's injected clock) and brings alert times later than now
+// back to it.
+func (s *State) SetClock(now func() time.Time) {
+	s.now = now
+	s.clampAlerted()
 }
 
 // Marshal returns the state as JSON.

@@ -176,3 +176,95 @@ func TestWindow(t *testing.T) {
 		t.Errorf("fields lost in the round trip: %+v", st)
 	}
 }
+
+// TestMissingFolderGrace: files whose folder disappears (an unmounted
+// share) are kept, marked missing, for MissingGrace, so they are not
+// reported again when it returns; a file deleted from a folder that still
+// exists is forgotten at once.
+func TestMissingFolderGrace(t *testing.T) {
+	root := t.TempDir()
+	share := filepath.Join(root, "W3SVC1")
+	os.MkdirAll(share, 0o755)
+	kept, gone := filepath.Join(share, "fr000001.xml"), filepath.Join(share, "fr000002.xml")
+	os.WriteFile(kept, []byte("<failedRequest/>"), 0o644)
+	os.WriteFile(gone, []byte("<failedRequest/>"), 0o644)
+	now := time.Now()
+	s := New()
+	s.now = func() time.Time { return now }
+	s.Record(kept, nil, nil)
+	s.Record(gone, nil, nil)
+	os.Remove(gone)
+	s.Prune()
+	if _, ok := s.Files[Key(gone)]; ok {
+		t.Error("a file IIS deleted is still remembered")
+	}
+	hidden := share + ".unmounted"
+	os.Rename(share, hidden)
+	s.Prune()
+	if f, ok := s.Files[Key(kept)]; !ok || f.Missing.IsZero() {
+		t.Fatalf("file of a missing folder: %+v (kept %v), want kept and marked", f, ok)
+	}
+	now = now.Add(MissingGrace / 2)
+	s.Prune()
+	os.Rename(hidden, share)
+	if !s.Skip(kept, 0) {
+		t.Error("a file of a folder that came back is analysed again")
+	}
+	s.Prune()
+	if f := s.Files[Key(kept)]; !f.Missing.IsZero() {
+		t.Error("missing mark not cleared when the folder came back")
+	}
+	os.Rename(share, hidden)
+	s.Prune()
+	now = now.Add(MissingGrace + time.Hour)
+	s.Prune()
+	if _, ok := s.Files[Key(kept)]; ok {
+		t.Error("files of a folder gone for longer than the grace period are still remembered")
+	}
+}
+
+// TestDeferIgnoresFileTimes: a file still being written is deferred on
+// first sight whatever its modification time says (old: a copy tool
+// keeping times; future: a fast clock), and counted once it has stayed
+// the same for the settle period as frebscan saw it.
+func TestDeferIgnoresFileTimes(t *testing.T) {
+	for name, mtime := range map[string]time.Time{"old": time.Now().Add(-48 * time.Hour), "future": time.Now().Add(48 * time.Hour)} {
+		t.Run(name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "fr000001.xml")
+			os.WriteFile(p, []byte("<failedRequest activityId='1'>"), 0o644)
+			os.Chtimes(p, mtime, mtime)
+			now := time.Now()
+			s := New()
+			s.now = func() time.Time { return now }
+			if !s.Defer(p, &freb.Trace{Unfinished: true}, nil) {
+				t.Fatal("unfinished file not deferred on first sight")
+			}
+			// Still growing: deferred again.
+			now = now.Add(15 * time.Minute)
+			os.WriteFile(p, []byte("<failedRequest activityId='1'><more>"), 0o644)
+			os.Chtimes(p, mtime, mtime)
+			if s.Skip(p, 0) || !s.Defer(p, &freb.Trace{Unfinished: true}, nil) {
+				t.Fatal("a file that grew is not read again and deferred")
+			}
+			if !s.Skip(p, 0) {
+				t.Error("unchanged pending file read again within the settle period")
+			}
+			now = now.Add(DefaultSettle + time.Second)
+			if s.Skip(p, 0) || s.Defer(p, &freb.Trace{Unfinished: true}, nil) {
+				t.Error("a file unchanged for the settle period is still deferred")
+			}
+		})
+	}
+}
+
+// TestAlertedClamped: an alert time in the future (a clock that ran fast)
+// silences the rule for --notify-repeat from now at most.
+func TestAlertedClamped(t *testing.T) {
+	now := time.Now().UTC()
+	s := New()
+	s.MarkAlerted("via-persistent-auth", now.Add(365*24*time.Hour))
+	s.SetClock(func() time.Time { return now })
+	if s.AlertedSince("via-persistent-auth", now.Add(time.Second)) {
+		t.Error("a future alert time still silences the rule")
+	}
+}
