@@ -109,7 +109,7 @@ func Update(opts Options, r *scan.Result, write WriteFunc) (Entry, bool, error) 
 	stamp := opts.Stamp
 	if stamp == "" {
 		stamp = NewStamp(opts.Dir, now)
-	} else if !incidentName.MatchString("incident-" + stamp + ".json") {
+	} else if !ValidStamp(stamp) {
 		return Entry{}, false, fmt.Errorf("incident name %q is not one frebscan makes", stamp)
 	}
 	idx.drop(stamp)
@@ -197,6 +197,12 @@ func tempOf(name string) (base string, ok bool) {
 		return "", false
 	}
 	return m[1], true
+}
+
+// ValidStamp reports whether stamp is one NewStamp could have made (a
+// journal read from a damaged or forged state may hold anything).
+func ValidStamp(stamp string) bool {
+	return incidentName.MatchString("incident-" + stamp + ".json")
 }
 
 // NewStamp reserves the name of a new incident in dir: its UTC time, with

@@ -37,7 +37,7 @@ func (o scanFlags) commitRun(ctx context.Context, stderr io.Writer, r *scan.Resu
 		}
 	}
 	if o.OutDir != "" {
-		if prev != nil && !prev.Written && prev.Incident != "" {
+		if prev != nil && !prev.Written && archive.ValidStamp(prev.Incident) {
 			j.Incident = prev.Incident // complete the unfinished incident
 		} else {
 			j.Incident = archive.NewStamp(o.OutDir, now)

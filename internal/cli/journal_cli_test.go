@@ -159,3 +159,28 @@ func TestQuietRunWithUnreadableFile(t *testing.T) {
 		t.Fatalf("quiet run with one unreadable file: exit %d, stderr %q", r.code, r.stderr)
 	}
 }
+
+// TestJournalWithForeignIncidentName: a journal whose incident name is
+// not one frebscan makes (a damaged or edited state) is not used as a
+// file name; the run picks its own and reports the traces.
+func TestJournalWithForeignIncidentName(t *testing.T) {
+	tmp := t.TempDir()
+	traces, out, stateFile := filepath.Join(tmp, "W3SVC1"), filepath.Join(tmp, "out"), filepath.Join(tmp, "frebscan.state")
+	copyVia(t, traces)
+	st := state.New()
+	st.Record(filepath.Join(traces, "fr000001.xml"), nil, nil)
+	st.Journal = &state.Journal{Incident: "../../outside/x", Traces: st.Recorded()}
+	if err := st.Save(stateFile); err != nil {
+		t.Fatal(err)
+	}
+	r := frebscan(t, "scan", "--state", stateFile, "--out-dir", out, "--format", "json", "--event-log", "off", traces)
+	if r.code != 1 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if entries := indexEntries(t, out); len(entries) != 1 || entries[0].Traces != 4 {
+		t.Errorf("index: %+v", entries)
+	}
+	if _, err := os.Stat(filepath.Join(tmp, "outside")); err == nil {
+		t.Error("the journal's name was used as a path")
+	}
+}
