@@ -64,10 +64,15 @@ func (o scanFlags) commitRun(ctx context.Context, stderr io.Writer, r *scan.Resu
 	st.Journal = j
 	st.SetWindow(r.Correlation, state.DefaultWindow)
 	st.Prune()
-	if err := st.Save(o.State); err != nil {
-		return false, fmt.Errorf("save state (nothing was reported or sent; the next run will try again): %w", err)
+	// A quiet run (no incident to write, nothing to send: most runs) has
+	// no effect to protect and saves the state once, at the end.
+	incident := o.OutDir != "" && len(r.Findings) > 0
+	if incident || len(j.Alerts) > 0 {
+		if err := st.Save(o.State); err != nil {
+			return false, fmt.Errorf("save state (nothing was reported or sent; the next run will try again): %w", err)
+		}
 	}
-	if o.OutDir != "" {
+	if incident {
 		if _, err := updateArchive(o, r, ro, stderr, j.Incident); err != nil {
 			return false, err
 		}
@@ -75,6 +80,8 @@ func (o scanFlags) commitRun(ctx context.Context, stderr io.Writer, r *scan.Resu
 		if err := st.Save(o.State); err != nil {
 			return false, fmt.Errorf("save state after writing incident %s (the next run completes it): %w", j.Incident, err)
 		}
+	} else if !j.Written {
+		written()
 	}
 	if ctx.Err() == nil {
 		for _, a := range j.Alerts {
