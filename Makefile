@@ -9,7 +9,7 @@ CAMPAIGN_FUZZTIME ?= 150s
 MIN_EXECS   ?= 10000000
 PKGS        := ./...
 
-.PHONY: all build test fmt-check vet staticcheck unit cross fuzz fuzz-campaign bench bench-go bench-peers samples clean
+.PHONY: all build test test-windows fmt-check vet staticcheck unit cross fuzz fuzz-campaign bench bench-go bench-peers samples clean
 
 all: build
 
@@ -37,6 +37,12 @@ unit:
 cross:
 	GOOS=windows GOARCH=amd64 $(GO) build -o /dev/null ./...
 	GOOS=windows GOARCH=amd64 $(GO) vet ./...
+
+# test-windows runs the cross-built frebscan.exe end to end under Wine
+# (.ci/wine/e2e.sh: scans, scheduled runs, locks, retention, schtasks);
+# it installs wine64 and mingw-w64 with apt-get when they are missing.
+test-windows:
+	GO=$(GO) .ci/wine/e2e.sh
 
 # Each fuzz target runs for FUZZTIME on one worker; inputs the fuzzer finds
 # interesting are copied into the package's testdata/fuzz (commit them).

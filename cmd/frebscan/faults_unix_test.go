@@ -68,8 +68,8 @@ func TestScanInterrupted(t *testing.T) {
 	if !json.Valid(raw) {
 		t.Fatal("state file is not valid JSON")
 	}
-	if _, warning := state.Load(stateFile); warning != "" {
-		t.Errorf("state does not load cleanly: %s", warning)
+	if _, warning, err := state.Load(stateFile); warning != "" || err != nil {
+		t.Errorf("state does not load cleanly: %s %v", warning, err)
 	}
 	t.Logf("interrupted after %d files", doc.Summary.Files)
 }
@@ -95,10 +95,16 @@ func TestScanOutputFullDevice(t *testing.T) {
 // skipped where mounting is not permitted.
 func mountTmpfs(t *testing.T, dir string) {
 	t.Helper()
+	mountTmpfsSize(t, dir, "64k")
+}
+
+// mountTmpfsSize is mountTmpfs with the size given.
+func mountTmpfsSize(t *testing.T, dir, size string) {
+	t.Helper()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", dir).CombinedOutput(); err != nil {
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+size, "tmpfs", dir).CombinedOutput(); err != nil {
 		t.Skipf("cannot mount a tmpfs: %v %s", err, out)
 	}
 	t.Cleanup(func() { _ = exec.Command("umount", dir).Run() })
@@ -106,8 +112,8 @@ func mountTmpfs(t *testing.T, dir string) {
 
 // TestOutDirFullOrReadOnly: --out-dir on a full disk and on a read-only
 // one. Each run exits 2 naming --out-dir and the cause, leaves no
-// temporary file behind, and saves no state, so the next run reports the
-// same traces.
+// temporary file behind, and its journal says the incident is not
+// written, so the next run reports the same traces.
 func TestOutDirFullOrReadOnly(t *testing.T) {
 	tmp := t.TempDir()
 	out := filepath.Join(tmp, "reports")
@@ -153,8 +159,8 @@ func TestOutDirFullOrReadOnly(t *testing.T) {
 		if after := entries(); after != before {
 			t.Errorf("%s: %d entries left in the out-dir, want %d", tc.name, after, before)
 		}
-		if _, err := os.Stat(stateFile); !errors.Is(err, os.ErrNotExist) {
-			t.Errorf("%s: state saved although the reports were not written", tc.name)
+		if st, _, err := state.Load(stateFile); err != nil || st.Journal == nil || st.Journal.Written || len(st.Journal.Traces) != 4 {
+			t.Errorf("%s: state does not hold the unwritten run for the next one: %v %+v", tc.name, err, st)
 		}
 	}
 }

@@ -53,9 +53,13 @@ func New(r *scan.Result, threshold diagnose.Severity, mem Memory, repeat time.Du
 
 // Summary is the JSON document a notify command reads on stdin.
 type Summary struct {
-	SchemaVersion int    `json:"schemaVersion"`
-	Tool          string `json:"tool"`
-	Host          string `json:"host"`
+	SchemaVersion int `json:"schemaVersion"`
+	// ID identifies this alert. A run that was stopped before every
+	// channel confirmed its alert sends it again on the next run with the
+	// same ID (at least once): a receiver drops an ID it has seen.
+	ID   string `json:"id"`
+	Tool string `json:"tool"`
+	Host string `json:"host"`
 	// Time is when the run finished, UTC.
 	Time time.Time `json:"time"`
 	// Threshold is --fail-on.
@@ -72,6 +76,8 @@ type Summary struct {
 // Finding is one new finding group, without evidence: the report has it,
 // and a mail or chat message must not carry header values.
 type Finding struct {
+	// ID is the summary's ID and the rule: stable across re-sends.
+	ID        string            `json:"id"`
 	Rule      string            `json:"rule"`
 	Title     string            `json:"title"`
 	Severity  diagnose.Severity `json:"severity"`
@@ -84,12 +90,13 @@ type Finding struct {
 	Example string `json:"example,omitempty"`
 }
 
-// NewSummary builds the document for the new groups.
-func NewSummary(tool, host string, now time.Time, threshold diagnose.Severity, r *scan.Result, groups []scan.Group, reports map[string]string) Summary {
-	s := Summary{SchemaVersion: SchemaVersion, Tool: tool, Host: host, Time: now.UTC(), Threshold: threshold,
+// NewSummary builds the document for the new groups; id is the alert's
+// ID (see Summary.ID).
+func NewSummary(id, tool, host string, now time.Time, threshold diagnose.Severity, r *scan.Result, groups []scan.Group, reports map[string]string) Summary {
+	s := Summary{SchemaVersion: SchemaVersion, ID: id, Tool: tool, Host: host, Time: now.UTC(), Threshold: threshold,
 		Traces: r.Summary.Matched, Partial: r.Partial, Findings: []Finding{}, Reports: reports}
 	for _, g := range groups {
-		s.Findings = append(s.Findings, Finding{Rule: g.Rule, Title: g.Title, Severity: g.Severity, Count: g.Count,
+		s.Findings = append(s.Findings, Finding{ID: id + "/" + g.Rule, Rule: g.Rule, Title: g.Title, Severity: g.Severity, Count: g.Count,
 			FirstSeen: g.FirstSeen, LastSeen: g.LastSeen, Vendor: g.Vendor, Fix: g.Fix, Example: g.Example})
 	}
 	return s
@@ -124,6 +131,9 @@ func (s Summary) Text() string {
 			fmt.Fprintf(&b, "\r\nReport: %s\r\n", p)
 			break
 		}
+	}
+	if s.ID != "" {
+		fmt.Fprintf(&b, "\r\nAlert ID: %s (a repeat of an alert a stopped run could not confirm carries the same ID)\r\n", s.ID)
 	}
 	return b.String()
 }

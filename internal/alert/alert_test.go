@@ -62,18 +62,18 @@ func TestNew(t *testing.T) {
 func TestSummary(t *testing.T) {
 	now := time.Date(2026, 3, 2, 12, 0, 0, 0, time.FixedZone("CET", 3600))
 	r := result()
-	s := NewSummary("frebscan 1.0", "EX01", now, diagnose.Medium, r, New(r, diagnose.Medium, nil, 0, now),
+	s := NewSummary("EX01-20260302T110000Z", "frebscan 1.0", "EX01", now, diagnose.Medium, r, New(r, diagnose.Medium, nil, 0, now),
 		map[string]string{"json": `D:\frebscan\reports\incident-20260302T110000Z.json`})
 	var doc map[string]any
 	if err := json.Unmarshal(s.JSON(), &doc); err != nil {
 		t.Fatal(err)
 	}
-	if doc["schemaVersion"] != 1.0 || doc["host"] != "EX01" || doc["time"] != "2026-03-02T11:00:00Z" || doc["threshold"] != "medium" {
+	if doc["schemaVersion"] != 1.0 || doc["host"] != "EX01" || doc["time"] != "2026-03-02T11:00:00Z" || doc["threshold"] != "medium" || doc["id"] != "EX01-20260302T110000Z" {
 		t.Errorf("header: %v", doc)
 	}
 	f := doc["newFindings"].([]any)
 	first := f[0].(map[string]any)
-	if len(f) != 2 || first["rule"] != "via-persistent-auth" || first["severity"] != "high" || first["count"] != 4.0 ||
+	if len(f) != 2 || first["rule"] != "via-persistent-auth" || first["id"] != "EX01-20260302T110000Z/via-persistent-auth" || first["severity"] != "high" || first["count"] != 4.0 ||
 		first["fix"] != "Disable 'Add Via Header'" || !strings.HasSuffix(first["example"].(string), "fr000003.xml") {
 		t.Errorf("findings: %v", f)
 	}
@@ -82,12 +82,12 @@ func TestSummary(t *testing.T) {
 	}
 	text := s.Text()
 	for _, want := range []string{"2 new problem(s) at or above medium on EX01", "[high] Via makes Exchange", "Proxy: KEMP LoadMaster",
-		"Fix: Disable", `Report: D:\frebscan\reports\incident-20260302T110000Z.json`} {
+		"Fix: Disable", `Report: D:\frebscan\reports\incident-20260302T110000Z.json`, "Alert ID: EX01-20260302T110000Z"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("text lacks %q:\n%s", want, text)
 		}
 	}
-	empty := NewSummary("frebscan", "h", now, diagnose.High, &scan.Result{}, nil, nil)
+	empty := NewSummary("", "frebscan", "h", now, diagnose.High, &scan.Result{}, nil, nil)
 	if !strings.Contains(string(empty.JSON()), `"newFindings": []`) {
 		t.Errorf("no findings should be an empty list: %s", empty.JSON())
 	}

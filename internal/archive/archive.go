@@ -11,7 +11,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/frebscan/frebscan/internal/atomicfile"
@@ -21,6 +23,21 @@ import (
 
 // stampLayout names incident files; UTC and sortable.
 const stampLayout = "20060102T150405Z"
+
+// incidentName is the only shape of name retention deletes: what
+// Update writes (incident-<stamp>[-n].<format>), with no separator and no
+// "..", so an index entry such as "../outside/victim" or a user's own
+// file that merely starts with "incident-" is never touched.
+var incidentName = regexp.MustCompile(`^incident-[0-9]{8}T[0-9]{6}Z(-[0-9]{1,6})?\.(json|html)$`)
+
+// MaxIndexSize bounds how much of index.json is read: an entry is about
+// 500 bytes, so this is over a hundred thousand incidents; a larger file
+// is not one frebscan wrote and is rebuilt from the incident files.
+const MaxIndexSize = 64 << 20
+
+// staleTemp is how old a temporary file left beside a report must be
+// before a run removes it: older than any run still writing one.
+const staleTemp = time.Hour
 
 // Options configure one archive update.
 type Options struct {
@@ -33,6 +50,15 @@ type Options struct {
 	Keep     int
 	KeepDays int
 	Now      time.Time
+	// Stamp, when set, is the incident name reserved in the state's run
+	// journal (NewStamp): an update with the stamp of an incident already
+	// (partly) written replaces it instead of adding a second one.
+	Stamp string
+	// Warn receives what retention could not remove (a planted link at
+	// an incident name, a permission problem). Retention problems do not
+	// fail the run: its incident is written, and failing would make the
+	// next run report the same traces again.
+	Warn func(string)
 }
 
 // Entry is one incident in the index.
@@ -80,7 +106,13 @@ func Update(opts Options, r *scan.Result, write WriteFunc) (Entry, bool, error) 
 	if err != nil {
 		return Entry{}, false, err
 	}
-	stamp := uniqueStamp(opts.Dir, now.UTC().Format(stampLayout))
+	stamp := opts.Stamp
+	if stamp == "" {
+		stamp = NewStamp(opts.Dir, now)
+	} else if !ValidStamp(stamp) {
+		return Entry{}, false, fmt.Errorf("incident name %q is not one frebscan makes", stamp)
+	}
+	idx.drop(stamp)
 	e := Entry{Time: now.UTC(), Files: map[string]string{}, Traces: r.Summary.Matched, Partial: r.Partial, Findings: headlines(r)}
 	for _, format := range opts.Formats {
 		name := fmt.Sprintf("incident-%s.%s", stamp, format)
@@ -97,15 +129,104 @@ func Update(opts Options, r *scan.Result, write WriteFunc) (Entry, bool, error) 
 	if err := saveIndex(opts.Dir, idx); err != nil {
 		return Entry{}, false, err
 	}
-	// Old incident files go only after the index no longer lists them.
+	// Old incident files go only after the index no longer lists them,
+	// and only names Update itself generates (loadIndex has dropped any
+	// other), as regular files (atomicfile.Remove follows no link).
 	for _, old := range removed {
 		for _, f := range old.Files {
-			if err := os.Remove(filepath.Join(opts.Dir, f)); err != nil && !errors.Is(err, os.ErrNotExist) {
-				return e, true, fmt.Errorf("retention: %w", err)
+			if !incidentName.MatchString(f) {
+				continue
+			}
+			if err := atomicfile.Remove(filepath.Join(opts.Dir, f)); err != nil && opts.Warn != nil {
+				opts.Warn(fmt.Sprintf("retention left %s: %v", f, err))
 			}
 		}
 	}
+	CleanTemps(opts.Dir, now)
 	return e, true, nil
+}
+
+// Check returns an error naming the first file of the report folder that
+// exists and is not a regular file (a planted link or pipe), so a run
+// stops before it writes anything.
+func Check(dir string, formats []string) error {
+	names := []string{"index.json", "index.html"}
+	for _, f := range formats {
+		names = append(names, "latest."+f)
+	}
+	for _, n := range names {
+		if err := atomicfile.Check(filepath.Join(dir, n)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CleanTemps removes temporary files that a killed run left beside the
+// files of the report folder (.latest.json.123.tmp), once they are older
+// than staleTemp. Best effort: a leftover only costs disk space.
+func CleanTemps(dir string, now time.Time) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, de := range entries {
+		name := de.Name()
+		base, ok := tempOf(name)
+		if !ok || !(incidentName.MatchString(base) || ownedNames[base]) {
+			continue
+		}
+		fi, err := de.Info()
+		if err != nil || !fi.Mode().IsRegular() || now.Sub(fi.ModTime()) < staleTemp {
+			continue
+		}
+		atomicfile.Remove(filepath.Join(dir, name))
+	}
+}
+
+// ownedNames are the fixed names frebscan writes in the report folder.
+var ownedNames = map[string]bool{"latest.json": true, "latest.html": true, "index.json": true, "index.html": true, "last-run.json": true}
+
+// tempName matches atomicfile's temporary names: "." + base + "." +
+// digits + ".tmp".
+var tempName = regexp.MustCompile(`^\.(.+)\.[0-9]+\.tmp$`)
+
+func tempOf(name string) (base string, ok bool) {
+	m := tempName.FindStringSubmatch(name)
+	if m == nil {
+		return "", false
+	}
+	return m[1], true
+}
+
+// ValidStamp reports whether stamp is one NewStamp could have made (a
+// journal read from a damaged or forged state may hold anything).
+func ValidStamp(stamp string) bool {
+	return incidentName.MatchString("incident-" + stamp + ".json")
+}
+
+// NewStamp reserves the name of a new incident in dir: its UTC time, with
+// a counter when that name is taken.
+func NewStamp(dir string, now time.Time) string {
+	return uniqueStamp(dir, now.UTC().Format(stampLayout))
+}
+
+// drop removes the index entry of the incident stamp (a run that is
+// being completed again).
+func (idx *Index) drop(stamp string) {
+	kept := idx.Entries[:0]
+	for _, e := range idx.Entries {
+		mine := false
+		for _, f := range e.Files {
+			if strings.HasPrefix(f, "incident-"+stamp+".") {
+				mine = true
+			}
+		}
+		if !mine {
+			kept = append(kept, e)
+		}
+	}
+	idx.Entries = kept
 }
 
 // uniqueStamp adds a counter when two runs finish within one second, so
@@ -157,11 +278,15 @@ func (idx *Index) retain(keep, keepDays int, now time.Time) []Entry {
 }
 
 func loadIndex(dir string) (*Index, error) {
-	b, err := os.ReadFile(filepath.Join(dir, "index.json"))
-	if errors.Is(err, os.ErrNotExist) {
+	path := filepath.Join(dir, "index.json")
+	b, err := atomicfile.ReadFile(path, MaxIndexSize)
+	var tooLarge *atomicfile.TooLargeError
+	switch {
+	case errors.Is(err, os.ErrNotExist):
 		return &Index{Entries: []Entry{}}, nil
-	}
-	if err != nil {
+	case errors.As(err, &tooLarge):
+		return rebuildIndex(dir)
+	case err != nil:
 		return nil, fmt.Errorf("read report index: %w", err)
 	}
 	var idx Index
@@ -170,21 +295,41 @@ func loadIndex(dir string) (*Index, error) {
 		// stopping the schedule.
 		return rebuildIndex(dir)
 	}
+	idx.dropForeignNames()
 	return &idx, nil
 }
 
-// rebuildIndex lists incident files when index.json is unreadable.
+// dropForeignNames forgets file names in the index that Update would
+// never have written: whoever edited the index cannot steer retention.
+func (idx *Index) dropForeignNames() {
+	if idx.Entries == nil {
+		idx.Entries = []Entry{}
+	}
+	for i := range idx.Entries {
+		for format, name := range idx.Entries[i].Files {
+			if !incidentName.MatchString(name) {
+				delete(idx.Entries[i].Files, format)
+			}
+		}
+	}
+}
+
+// rebuildIndex lists incident files when index.json is unreadable: only
+// regular files with names Update generates.
 func rebuildIndex(dir string) (*Index, error) {
-	matches, err := filepath.Glob(filepath.Join(dir, "incident-*.*"))
+	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, err
 	}
 	byStamp := map[string]*Entry{}
-	for _, m := range matches {
-		base := filepath.Base(m)
+	for _, de := range entries {
+		base := de.Name()
+		if !incidentName.MatchString(base) || !de.Type().IsRegular() {
+			continue
+		}
 		ext := filepath.Ext(base)
 		stamp := base[len("incident-") : len(base)-len(ext)]
-		t, err := time.Parse(stampLayout, stamp[:min(len(stamp), len(stampLayout))])
+		t, err := time.Parse(stampLayout, stamp[:len(stampLayout)])
 		if err != nil {
 			continue
 		}
@@ -195,9 +340,14 @@ func rebuildIndex(dir string) (*Index, error) {
 		}
 		e.Files[ext[1:]] = base
 	}
+	stamps := make([]string, 0, len(byStamp))
+	for s := range byStamp {
+		stamps = append(stamps, s)
+	}
+	sort.Sort(sort.Reverse(sort.StringSlice(stamps)))
 	idx := &Index{Entries: []Entry{}}
-	for _, e := range byStamp {
-		idx.Entries = append(idx.Entries, *e)
+	for _, s := range stamps {
+		idx.Entries = append(idx.Entries, *byStamp[s])
 	}
 	return idx, nil
 }

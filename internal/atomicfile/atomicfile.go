@@ -12,20 +12,58 @@ import (
 	"time"
 )
 
-// Write creates or replaces path with what write produces. The data goes
-// to a temporary file in the same directory (a rename is only atomic
-// within one file system), is synced to disk so a crash after the rename
-// cannot leave an empty file, and is then renamed over path. On any error
-// the temporary file is removed and path is untouched. perm is the mode of
-// the new file (before the umask, as for os.OpenFile).
+// Write creates or replaces path, a file frebscan owns (state, incident
+// report, index), with what write produces. The data goes to a temporary
+// file in the same directory (a rename is only atomic within one file
+// system), is synced to disk so a crash after the rename cannot leave an
+// empty file, and is then renamed over path. On any error the temporary
+// file is removed and path is untouched. perm is the mode of the new file
+// (before the umask, as for os.OpenFile).
 //
-// A target that exists and is not a regular file (/dev/null, /dev/stdout,
-// a named pipe) is written directly: renaming over it would replace the
-// device instead of writing to it (as root, -o /dev/full did).
+// A path that exists and is not a regular file (a link, a pipe, a device)
+// is refused with a *NotRegularError and nothing is written. The checks
+// do not race with an attacker swapping the name: the temporary file is
+// created with O_EXCL (never through a link) and rename replaces the name
+// itself, never what a link there points to.
 func Write(path string, perm os.FileMode, write func(io.Writer) error) error {
-	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() && !fi.IsDir() {
-		return writeDirect(path, write)
+	if err := checkAbsentOrRegular(path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
 	}
+	return replace(path, perm, write)
+}
+
+// WriteOutput writes a report to a path the user named with -o. It is
+// Write, except that a device or named pipe named directly (/dev/null,
+// /dev/full, a FIFO a reader holds open) is written in place, as a user
+// asking for it expects: renaming over it would replace the device (as
+// root, -o /dev/full did). A link to a device or pipe is refused unless
+// it lives under /dev (/dev/stdout, /dev/fd/N), which only the system
+// creates: "the user names the device" must not be something a planted
+// link can fake. A pipe is opened without blocking, so one nobody reads
+// fails at once instead of hanging the run.
+func WriteOutput(path string, perm os.FileMode, write func(io.Writer) error) error {
+	lfi, err := os.Lstat(path)
+	if err != nil || lfi.Mode().IsRegular() {
+		return replace(path, perm, write)
+	}
+	fi := lfi
+	if lfi.Mode()&os.ModeSymlink != 0 {
+		if fi, err = os.Stat(path); err != nil || fi.Mode().IsRegular() {
+			// A link to a regular file (or a dangling one) is replaced
+			// by the report, never written through.
+			return replace(path, perm, write)
+		}
+		if !underDev(path) {
+			return fmt.Errorf("write %s: %w", path, &NotRegularError{Path: path, Mode: lfi.Mode()})
+		}
+	}
+	if fi.IsDir() {
+		return fmt.Errorf("write %s: is a directory", path)
+	}
+	return writeDirect(path, write)
+}
+
+func replace(path string, perm os.FileMode, write func(io.Writer) error) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
@@ -58,7 +96,7 @@ func Write(path string, perm os.FileMode, write func(io.Writer) error) error {
 }
 
 func writeDirect(path string, write func(io.Writer) error) error {
-	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	f, err := os.OpenFile(path, os.O_WRONLY|nonBlock, 0)
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}

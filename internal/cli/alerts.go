@@ -31,17 +31,14 @@ func (o scanFlags) eventLogOn() bool {
 	}
 }
 
-// raiseAlerts sends this run's new findings (see package alert) to
-// --notify-cmd and the event log, and remembers them in the state so they
-// do not alert again within --notify-repeat. It reports whether a channel
-// failed; the run then exits 2, since a broken alert path is something an
-// admin must fix and the scheduler's "last run result" is where an
-// unattended run can say so. A failed alert is not remembered, so the
-// rule alerts again when it next fires.
-func (o scanFlags) raiseAlerts(ctx context.Context, stderr io.Writer, r *scan.Result, st *state.State, failOn *diagnose.Severity, reports map[string]string, now time.Time) (failed bool) {
+// prepareAlert builds this run's alert: the new findings (see package
+// alert) for --notify-cmd and the event log, or nil when nothing is new
+// or no channel is on. st may be nil (no --state: every finding at or
+// above --fail-on is new).
+func (o scanFlags) prepareAlert(stderr io.Writer, r *scan.Result, st *state.State, failOn *diagnose.Severity, reports map[string]string, now time.Time, id string) *state.PendingAlert {
 	eventLog := o.eventLogOn()
-	if failOn == nil || (o.NotifyCmd == "" && !eventLog) || ctx.Err() != nil {
-		return false
+	if failOn == nil || (o.NotifyCmd == "" && !eventLog) {
+		return nil
 	}
 	if eventLog && !winevent.Supported {
 		fmt.Fprintln(stderr, "frebscan: warning: --event-log on: there is no Windows event log on this system")
@@ -52,34 +49,50 @@ func (o scanFlags) raiseAlerts(ctx context.Context, stderr io.Writer, r *scan.Re
 		mem = st
 	}
 	groups := alert.New(r, *failOn, mem, o.NotifyRepeat, now)
-	if len(groups) == 0 {
-		return false
+	if len(groups) == 0 || (o.NotifyCmd == "" && !eventLog) {
+		return nil
 	}
 	host, _ := os.Hostname()
-	sum := alert.NewSummary("frebscan "+version, host, now, *failOn, r, groups, reports)
-	if o.NotifyCmd != "" {
-		if err := notify.Run(ctx, o.NotifyCmd, sum.JSON(), o.NotifyTimeout, stderr, "frebscan: notify: "); err != nil {
+	sum := alert.NewSummary(id, "frebscan "+version, host, now, *failOn, r, groups, reports)
+	a := &state.PendingAlert{ID: id, Time: now.UTC(), Summary: string(sum.JSON()), Text: sum.Text(),
+		Error: sum.MaxSeverity() >= diagnose.High, Notify: o.NotifyCmd != "", EventLog: eventLog}
+	for _, g := range groups {
+		a.Rules = append(a.Rules, g.Rule)
+	}
+	return a
+}
+
+// deliver sends a on every channel that has not confirmed it yet and
+// clears each that does. It reports whether a channel failed; the run then
+// exits 2, since a broken alert path is something an admin must fix and
+// the scheduler's "last run result" is where an unattended run can say
+// so. With --state the unconfirmed channels are tried again next run.
+func (o scanFlags) deliver(ctx context.Context, stderr io.Writer, a *state.PendingAlert) (failed bool) {
+	if a.Notify {
+		if o.NotifyCmd == "" {
+			// Committed by a run that had --notify-cmd; this one has not.
+			a.Notify = false
+		} else if err := notify.Run(ctx, o.NotifyCmd, []byte(a.Summary), o.NotifyTimeout, stderr, "frebscan: notify: "); err != nil {
 			fmt.Fprintln(stderr, "frebscan: warning:", err)
 			failed = true
+		} else {
+			a.Notify = false
 		}
 	}
-	if eventLog {
+	if a.EventLog {
 		level := winevent.Warning
-		if sum.MaxSeverity() >= diagnose.High {
+		if a.Error {
 			level = winevent.Error
 		}
-		warning, err := winevent.Write(level, sum.Text())
+		warning, err := winevent.Write(level, a.Text)
 		if warning != "" {
 			fmt.Fprintln(stderr, "frebscan: warning:", warning)
 		}
 		if err != nil {
 			fmt.Fprintln(stderr, "frebscan: warning:", err)
 			failed = true
-		}
-	}
-	if !failed && mem != nil {
-		for _, g := range groups {
-			mem.MarkAlerted(g.Rule, now)
+		} else {
+			a.EventLog = false
 		}
 	}
 	return failed

@@ -12,13 +12,14 @@ import (
 
 type notifyDoc struct {
 	SchemaVersion int    `json:"schemaVersion"`
+	ID            string `json:"id"`
 	Host          string `json:"host"`
 	Time          string `json:"time"`
 	Threshold     string `json:"threshold"`
 	Traces        int    `json:"traces"`
 	NewFindings   []struct {
-		Rule, Title, Severity, Fix, Example string
-		Count                               int
+		ID, Rule, Title, Severity, Fix, Example string
+		Count                                   int
 	} `json:"newFindings"`
 	Reports map[string]string `json:"reports"`
 }

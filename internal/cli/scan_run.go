@@ -90,13 +90,19 @@ func (a *app) runScan(ctx context.Context, stdout, stderr io.Writer, o scanFlags
 		return ExitError, err
 	}
 	defer release()
+	if err := checkOwned(o, a.clock()); err != nil {
+		return ExitError, err
+	}
 	var st *state.State
 	if o.State != "" {
 		var warning string
-		st, warning = state.Load(o.State)
+		if st, warning, err = state.Load(o.State); err != nil {
+			return ExitError, fmt.Errorf("--state: %w", err)
+		}
 		if warning != "" {
 			fmt.Fprintln(stderr, "frebscan: warning:", warning)
 		}
+		st.SetClock(a.clock)
 		so.Skip, so.Defer, so.OnFile, so.Seed = st.Skip, st.Defer, st.Record, st.Seed()
 	}
 	r, err := scan.Run(ctx, so)
@@ -104,41 +110,29 @@ func (a *app) runScan(ctx context.Context, stdout, stderr io.Writer, o scanFlags
 		return ExitError, err
 	}
 	ro := report.Options{Style: report.Style{Width: 100}, Detail: scan.Detailer(so)}
-	var reports map[string]string
-	if o.OutDir != "" {
-		// Reports first: if they cannot be written the state is not saved
-		// either, so the next run reports these traces again instead of
-		// losing them.
-		if reports, err = updateArchive(o, r, ro); err != nil {
-			return ExitError, err
-		}
-	}
-	alertFailed := o.raiseAlerts(ctx, stderr, r, st, failOn, reports, a.clock())
+	var alertFailed bool
 	if st != nil {
-		// Saved even after an interruption: the files recorded are exactly
-		// the ones this (partial) report covers.
-		st.SetWindow(r.Correlation, state.DefaultWindow)
-		st.Prune()
-		data, err := st.Marshal()
-		if err == nil {
-			// 0600: the state names clients and user agents.
-			err = atomicfile.WriteFile(o.State, data, 0o600)
-		}
-		if err != nil {
-			return ExitError, fmt.Errorf("save state: %w", err)
-		}
+		alertFailed, err = o.commitRun(ctx, stderr, r, ro, st, failOn, a.clock())
+	} else {
+		alertFailed, err = o.uncommittedRun(ctx, stderr, r, ro, failOn, a.clock())
+	}
+	if err != nil {
+		return ExitError, err
 	}
 	if o.Output == "" {
 		ro.Style = report.TerminalStyle(o.Stdout)
 	}
-	if err := writeReport(stdout, o.Output, o.Format, report.Document{Kind: report.KindScan, Result: r}, ro); err != nil {
+	if err := writeReport(stdout, o.Output, o.Format, report.Document{Kind: report.KindScan, Result: r}, ro, o.OutDir, stateDir(o.State)); err != nil {
 		return ExitError, err
 	}
 	if r.Partial {
 		fmt.Fprintln(stderr, "frebscan: interrupted: the report covers only the files read so far")
 		return ExitInterrupted, nil
 	}
-	if r.Summary.Traces == 0 && r.Summary.Failed > 0 {
+	// "No file could be read at all": files skipped as unchanged were read
+	// by an earlier run, so one new unreadable file in a quiet scheduled
+	// run is reported, not a failure (README, exit status).
+	if r.Summary.Traces == 0 && r.Summary.Failed > 0 && r.Summary.Unchanged == 0 {
 		fmt.Fprintf(stderr, "frebscan: none of the %d file(s) could be read (see the report's unreadable files)\n", r.Summary.Failed)
 		return ExitError, nil
 	}
@@ -272,6 +266,14 @@ func defaultInput() (string, error) {
 	return filepath.Join(drive+`\`, "inetpub", "logs", "FailedReqLogFiles"), nil
 }
 
+// stateDir is the folder of --state, or "" without one.
+func stateDir(path string) string {
+	if path == "" {
+		return ""
+	}
+	return filepath.Dir(path)
+}
+
 func contains(list []string, s string) bool {
 	for _, v := range list {
 		if v == s {
@@ -283,12 +285,10 @@ func contains(list []string, s string) bool {
 
 // updateArchive writes this run's incident reports into --out-dir and
 // returns their paths by format (none when the run found nothing).
-func updateArchive(o scanFlags, r *scan.Result, ro report.Options) (map[string]string, error) {
-	formats := []string{"json"}
-	if contains(report.Formats(report.KindScan), "html") {
-		formats = append(formats, "html")
-	}
-	e, _, err := archive.Update(archive.Options{Dir: o.OutDir, Formats: formats, Keep: o.Keep, KeepDays: o.KeepDays}, r,
+func updateArchive(o scanFlags, r *scan.Result, ro report.Options, stderr io.Writer, stamp string) (map[string]string, error) {
+	formats := archiveFormats()
+	e, _, err := archive.Update(archive.Options{Dir: o.OutDir, Formats: formats, Keep: o.Keep, KeepDays: o.KeepDays, Stamp: stamp,
+		Warn: func(msg string) { fmt.Fprintln(stderr, "frebscan: warning: --out-dir:", msg) }}, r,
 		func(format string, w io.Writer) error {
 			return report.Write(w, format, report.Document{Kind: report.KindScan, Result: r}, ro)
 		})
@@ -297,3 +297,39 @@ func updateArchive(o scanFlags, r *scan.Result, ro report.Options) (map[string]s
 	}
 	return reportPaths(o.OutDir, e.Files), nil
 }
+
+// archiveFormats are the formats of each incident report in --out-dir.
+func archiveFormats() []string {
+	formats := []string{"json"}
+	if contains(report.Formats(report.KindScan), "html") {
+		formats = append(formats, "html")
+	}
+	return formats
+}
+
+// checkOwned runs once the locks are held, before anything is read or
+// written: every fixed name a scheduled run will replace in --out-dir and
+// beside --state must be absent or a regular file, so a planted link or
+// pipe stops the run with exit 2 and nothing written (the state itself is
+// checked as it is loaded). It also removes temporary files a killed run
+// left beside the state.
+func checkOwned(o scanFlags, now time.Time) error {
+	if o.OutDir != "" {
+		if err := archive.Check(o.OutDir, archiveFormats()); err != nil {
+			return fmt.Errorf("--out-dir %s: %w", o.OutDir, err)
+		}
+	}
+	if o.Output != "" && o.Output != "-" && inDirs(o.Output, []string{o.OutDir, stateDir(o.State)}) {
+		if err := atomicfile.Check(o.Output); err != nil {
+			return fmt.Errorf("--output: %w", err)
+		}
+	}
+	if o.State != "" {
+		atomicfile.RemoveStaleTemps(o.State, staleTemp, now)
+	}
+	return nil
+}
+
+// staleTemp is how old a temporary file beside the state must be before
+// a run removes it: older than any run still writing one.
+const staleTemp = time.Hour

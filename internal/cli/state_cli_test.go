@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -28,7 +29,16 @@ type scanDoc struct {
 
 func stateScan(t *testing.T, stateFile, dir string) scanDoc {
 	t.Helper()
-	r := frebscan(t, "scan", "--format", "json", "--fail-on", "none", "--state", stateFile, dir)
+	return stateScanAt(t, time.Now, stateFile, dir)
+}
+
+// stateScanAt is stateScan with the clock given (a run some minutes
+// later).
+func stateScanAt(t *testing.T, clock func() time.Time, stateFile, dir string) scanDoc {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run([]string{"scan", "--format", "json", "--fail-on", "none", "--state", stateFile, dir}, strings.NewReader(""), &out, &errb, clock)
+	r := result{out.String(), errb.String(), code}
 	if r.code != 0 {
 		t.Fatalf("scan: exit %d: %s", r.code, r.stderr)
 	}
@@ -104,14 +114,21 @@ func TestStateThreeRuns(t *testing.T) {
 		t.Errorf("run 2 did not rebuild the handshake sequence across runs: %+v", r2.Findings)
 	}
 
-	// Run 3: a copy cut half-way that never changes again is counted once
-	// it has settled (its mtime is old); nothing else is new.
+	// Run 3: a copy cut half-way, with an old mtime (as a copy tool that
+	// keeps times leaves it while still writing), waits: its mtime says
+	// nothing about whether it is still being written.
 	cut, _ := os.ReadFile("../../samples/xff-invalid/fr000001.xml")
 	os.WriteFile(filepath.Join(dir, "fr000007.xml"), cut[:len(cut)*2/3], 0o644)
 	os.Chtimes(filepath.Join(dir, "fr000007.xml"), old, old)
-	r3 := stateScan(t, stateFile, dir)
+	if r := stateScan(t, stateFile, dir); r.Summary.Traces != 0 || r.Summary.Deferred != 1 {
+		t.Fatalf("run 3: %+v; want the cut copy deferred", r.Summary)
+	}
+	// Run 3b, ten minutes later: it has not changed since, so it is
+	// counted (once); nothing else is new.
+	later := func() time.Time { return time.Now().Add(10 * time.Minute) }
+	r3 := stateScanAt(t, later, stateFile, dir)
 	if r3.Summary.Traces != 1 || r3.Summary.Unchanged != 6 {
-		t.Fatalf("run 3: %+v; want only the settled cut copy", r3.Summary)
+		t.Fatalf("run 3b: %+v; want only the settled cut copy", r3.Summary)
 	}
 
 	// Every file version was counted in exactly one run.
@@ -128,7 +145,7 @@ func TestStateThreeRuns(t *testing.T) {
 		}
 	}
 	// A fourth run with nothing new counts nothing.
-	if r4 := stateScan(t, stateFile, dir); r4.Summary.Traces != 0 {
+	if r4 := stateScanAt(t, later, stateFile, dir); r4.Summary.Traces != 0 {
 		t.Errorf("run 4 counted %d traces again", r4.Summary.Traces)
 	}
 }
@@ -136,7 +153,7 @@ func TestStateThreeRuns(t *testing.T) {
 func TestStateCorruptStartsFresh(t *testing.T) {
 	t.Parallel()
 	stateFile := filepath.Join(t.TempDir(), "frebscan.state")
-	os.WriteFile(stateFile, []byte("{not json"), 0o644)
+	os.WriteFile(stateFile, []byte("{\n \"format\": \"frebscan-state\",\n \"version\": 2,\n \"files\": {not json"), 0o644)
 	r := frebscan(t, "scan", "--format", "json", "--fail-on", "none", "--state", stateFile, "../../samples/healthy-direct")
 	if r.code != 0 || !strings.Contains(r.stderr, "corrupt") {
 		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
@@ -145,6 +162,33 @@ func TestStateCorruptStartsFresh(t *testing.T) {
 	var v map[string]any
 	if err := json.Unmarshal(b, &v); err != nil {
 		t.Errorf("state not rewritten as valid JSON: %v", err)
+	}
+}
+
+// TestStateForeignRefused: --state naming a file that is not a frebscan
+// state (a FREB trace given by mistake, another program's file) exits 2
+// naming it and leaves it byte for byte as it was.
+func TestStateForeignRefused(t *testing.T) {
+	trace, err := os.ReadFile("../../samples/healthy-direct/fr000001.xml")
+	if err != nil {
+		matches, _ := filepath.Glob("../../samples/healthy-direct/*.xml")
+		if len(matches) == 0 {
+			t.Fatal("no sample trace")
+		}
+		trace, _ = os.ReadFile(matches[0])
+	}
+	for name, content := range map[string][]byte{"trace": trace, "not json": []byte("{not json"), "other json": []byte(`{"version":1}`)} {
+		t.Run(name, func(t *testing.T) {
+			stateFile := filepath.Join(t.TempDir(), "fr000001.xml")
+			os.WriteFile(stateFile, content, 0o644)
+			r := frebscan(t, "scan", "--format", "json", "--fail-on", "none", "--state", stateFile, "../../samples/healthy-direct")
+			if r.code != 2 || !strings.Contains(r.stderr, stateFile) || !strings.Contains(r.stderr, "not a frebscan state") {
+				t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+			}
+			if b, _ := os.ReadFile(stateFile); !bytes.Equal(b, content) {
+				t.Errorf("the file was changed")
+			}
+		})
 	}
 }
 

@@ -3,7 +3,10 @@
 // one would analyse the same traces twice and race on the state.
 //
 // The lock is an operating-system file lock (flock on Unix, LockFileEx on
-// Windows) taken through github.com/gofrs/flock. The system drops such a
+// Windows) on a file opened without following links and checked to be a
+// regular file (atomicfile.OpenOwned): a run as root or SYSTEM must not
+// create, truncate or write a file that a link planted at the lock's name
+// points to, nor wait forever on a planted named pipe. The system drops such a
 // lock when its process ends, however it ends, so a lock file left behind
 // by a crashed or killed run blocks nobody: there is no staleness to guess
 // from PIDs or ages, which would be wrong after a reboot or PID reuse.
@@ -11,13 +14,12 @@ package runlock
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"strings"
 	"time"
 
-	"github.com/gofrs/flock"
+	"github.com/frebscan/frebscan/internal/atomicfile"
 )
 
 // infoOffset is where the holder's description starts in the lock file.
@@ -34,7 +36,7 @@ const retryDelay = 250 * time.Millisecond
 
 // Lock is a held run lock.
 type Lock struct {
-	f *flock.Flock
+	f *os.File
 }
 
 // BusyError is returned when another run holds the lock.
@@ -61,28 +63,43 @@ func (e *BusyError) Error() string {
 // 0 it fails at once with a *BusyError when another process holds it;
 // otherwise it retries until wait has passed or ctx is done.
 func Acquire(ctx context.Context, path string, wait time.Duration) (*Lock, error) {
-	f := flock.New(path, flock.SetPermissions(0o644))
-	var ok bool
-	var err error
-	if wait <= 0 {
-		ok, err = f.TryLock()
-	} else {
-		wctx, cancel := context.WithTimeout(ctx, wait)
-		ok, err = f.TryLockContext(wctx, retryDelay)
-		cancel()
-		if errors.Is(err, context.DeadlineExceeded) {
-			ok, err = false, nil
-		}
+	f, err := atomicfile.OpenOwned(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("lock %s: %w", path, err)
+	}
+	ok, err := tryLock(f)
+	if !ok && err == nil && wait > 0 {
+		ok, err = retry(ctx, f, wait)
 	}
 	if err != nil {
+		f.Close()
 		return nil, fmt.Errorf("lock %s: %w", path, err)
 	}
 	if !ok {
 		f.Close()
 		return nil, &BusyError{Path: path, Holder: holder(path), Waited: wait}
 	}
-	writeHolder(path)
+	writeHolder(f)
 	return &Lock{f: f}, nil
+}
+
+// retry tries again every retryDelay until wait has passed or ctx is
+// done; neither is an error, the lock is just still busy.
+func retry(ctx context.Context, f *os.File, wait time.Duration) (bool, error) {
+	wctx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	tick := time.NewTicker(retryDelay)
+	defer tick.Stop()
+	for {
+		select {
+		case <-wctx.Done():
+			return false, nil
+		case <-tick.C:
+			if ok, err := tryLock(f); ok || err != nil {
+				return ok, err
+			}
+		}
+	}
 }
 
 // Release drops the lock. The file stays: removing it while another run
@@ -99,12 +116,7 @@ func (l *Lock) Release() error {
 // prints. Fixed width, so no truncation is needed (Windows may refuse to
 // change the size of a file with a locked range). Best effort: the lock
 // works without it.
-func writeHolder(path string) {
-	f, err := os.OpenFile(path, os.O_WRONLY, 0)
-	if err != nil {
-		return
-	}
-	defer f.Close()
+func writeHolder(f *os.File) {
 	host, _ := os.Hostname()
 	info := fmt.Sprintf("pid %d on %s since %s", os.Getpid(), host, time.Now().UTC().Format(time.RFC3339))
 	if len(info) > infoSize-1 {
@@ -115,7 +127,7 @@ func writeHolder(path string) {
 
 // holder reads what writeHolder wrote, or "".
 func holder(path string) string {
-	f, err := os.Open(path)
+	f, err := atomicfile.OpenOwned(path, os.O_RDONLY, 0)
 	if err != nil {
 		return ""
 	}

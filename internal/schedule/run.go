@@ -105,7 +105,8 @@ func writeTask(t Task, file string) error {
 	if err != nil {
 		return err
 	}
-	return atomicfile.WriteFile(file, b, 0o644)
+	// The user names this file (schedule -o): a device there is theirs.
+	return atomicfile.WriteOutput(file, 0o644, func(w io.Writer) error { _, err := w.Write(b); return err })
 }
 
 func runSystemd(stdout, stderr io.Writer, o Options, out Output) error {

@@ -19,3 +19,15 @@ func (s *State) MarkAlerted(rule string, t time.Time) {
 	}
 	s.Alerted[rule] = t.UTC()
 }
+
+// clampAlerted brings alert times later than now back to now: a clock
+// that ran fast once must not silence a rule for longer than
+// --notify-repeat.
+func (s *State) clampAlerted() {
+	now := s.now().UTC()
+	for rule, t := range s.Alerted {
+		if t.After(now) {
+			s.Alerted[rule] = now
+		}
+	}
+}

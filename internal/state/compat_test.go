@@ -2,6 +2,7 @@ package state
 
 import (
 	"bytes"
+	"flag"
 	"os"
 	"reflect"
 	"testing"
@@ -15,9 +16,9 @@ import (
 // place must carry on with its files and correlation window, not start
 // fresh and report every trace again.
 func TestLoadVersion1File(t *testing.T) {
-	s, warning := Load("testdata/v1.json")
-	if warning != "" {
-		t.Fatalf("warning: %s", warning)
+	s, warning, err := Load("testdata/v1.json")
+	if warning != "" || err != nil {
+		t.Fatalf("warning: %s, err %v", warning, err)
 	}
 	base := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 	want := []*diagnose.Sequence{{
@@ -41,25 +42,37 @@ func TestLoadVersion1File(t *testing.T) {
 	}
 }
 
-// TestSaveVersion1File saves testdata/v1.json again and expects the same
-// bytes: the window's JSON names cannot drift (loading alone would not
-// notice, as encoding/json matches names regardless of case).
+// TestSaveVersion1File saves testdata/v1.json again and expects
+// testdata/v2.json: the same files, window and alerts under the current
+// header. Loading v2.json and saving it gives the same bytes, so the
+// window's JSON names cannot drift (loading alone would not notice, as
+// encoding/json matches names regardless of case).
 func TestSaveVersion1File(t *testing.T) {
-	want, err := os.ReadFile("testdata/v1.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, warning := Load("testdata/v1.json")
-	if warning != "" {
-		t.Fatalf("warning: %s", warning)
-	}
-	s.now = func() time.Time { return s.Updated }
-	s.SetWindow(s.Seed(), DefaultWindow)
-	got, err := s.Marshal()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got = append(got, '\n'); !bytes.Equal(got, want) {
-		t.Errorf("saved again:\n%s\nwant testdata/v1.json:\n%s", got, want)
+	for _, from := range []string{"testdata/v1.json", "testdata/v2.json"} {
+		t.Run(from, func(t *testing.T) {
+			s, warning, err := Load(from)
+			if warning != "" || err != nil {
+				t.Fatalf("warning: %s, err %v", warning, err)
+			}
+			s.now = func() time.Time { return s.Updated }
+			s.SetWindow(s.Seed(), DefaultWindow)
+			got, err := s.Marshal()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, '\n')
+			if *update && from == "testdata/v1.json" {
+				os.WriteFile("testdata/v2.json", got, 0o644)
+			}
+			want, err := os.ReadFile("testdata/v2.json")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("saved again:\n%s\nwant testdata/v2.json:\n%s", got, want)
+			}
+		})
 	}
 }
+
+var update = flag.Bool("update", false, "rewrite testdata/v2.json")

@@ -39,9 +39,9 @@ func TestWindowKeepsEveryField(t *testing.T) {
 	if err := os.WriteFile(path, b, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	loaded, warning := Load(path)
-	if warning != "" {
-		t.Fatal(warning)
+	loaded, warning, err := Load(path)
+	if warning != "" || err != nil {
+		t.Fatal(warning, err)
 	}
 	got := loaded.Seed()
 	if len(got) != len(in) {

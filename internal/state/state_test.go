@@ -34,18 +34,8 @@ func TestWindowsKey(t *testing.T) {
 
 func TestLoad(t *testing.T) {
 	dir := t.TempDir()
-	if s, w := Load(filepath.Join(dir, "missing")); w != "" || len(s.Files) != 0 {
-		t.Errorf("missing file: %q", w)
-	}
-	bad := filepath.Join(dir, "bad")
-	os.WriteFile(bad, []byte("{"), 0o644)
-	if _, w := Load(bad); !strings.Contains(w, "corrupt") {
-		t.Errorf("corrupt file: %q", w)
-	}
-	foreign := filepath.Join(dir, "foreign")
-	os.WriteFile(foreign, []byte(`{"version": 99, "files": {}}`), 0o644)
-	if _, w := Load(foreign); !strings.Contains(w, "version 99") {
-		t.Errorf("foreign version: %q", w)
+	if s, w, err := Load(filepath.Join(dir, "missing")); w != "" || err != nil || len(s.Files) != 0 {
+		t.Errorf("missing file: %q %v", w, err)
 	}
 	s := New()
 	s.Files["x"] = File{Path: "x", Size: 3}
@@ -55,8 +45,73 @@ func TestLoad(t *testing.T) {
 	}
 	good := filepath.Join(dir, "good")
 	os.WriteFile(good, b, 0o644)
-	if l, w := Load(good); w != "" || l.Files["x"].Size != 3 {
-		t.Errorf("round trip: %q %+v", w, l.Files)
+	if l, w, err := Load(good); w != "" || err != nil || l.Files["x"].Size != 3 {
+		t.Errorf("round trip: %q %v %+v", w, err, l.Files)
+	}
+}
+
+// TestLoadRecognisesStates: a frebscan state that is damaged starts
+// fresh with a warning (it is frebscan's to replace); anything that is
+// not a frebscan state is refused with an error naming it, and is not
+// to be overwritten. The campaign's --state naming a FREB trace
+// overwrote the trace.
+func TestLoadRecognisesStates(t *testing.T) {
+	tests := []struct {
+		name, content string
+		warning       string // "" : no warning
+		refused       bool
+	}{
+		{name: "truncated state", content: "{\n \"format\": \"frebscan-state\",\n \"version\": 2,\n \"files\": {", warning: "corrupt"},
+		{name: "truncated v1", content: "{\n \"version\": 1,\n \"updated\": \"2026", warning: "corrupt"},
+		{name: "empty", content: "", warning: "empty"},
+		{name: "white space", content: "\n \n", warning: "empty"},
+		{name: "newer frebscan", content: `{"format":"frebscan-state","version":99,"files":{}}`, refused: true},
+		{name: "FREB trace", content: `<?xml version="1.0" encoding="UTF-8"?><failedRequest url="http://x/"`, refused: true},
+		{name: "other JSON", content: `{"version": 99, "files": {}}`, refused: true},
+		{name: "just a brace", content: "{", refused: true},
+		{name: "binary", content: "\x00\x01\x02garbage", refused: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "state.json")
+			os.WriteFile(path, []byte(tt.content), 0o600)
+			s, w, err := Load(path)
+			if tt.refused {
+				if err == nil || !strings.Contains(err.Error(), path) || s != nil {
+					t.Fatalf("err = %v, want a refusal naming %s", err, path)
+				}
+				return
+			}
+			if err != nil || !strings.Contains(w, tt.warning) || s == nil || len(s.Files) != 0 {
+				t.Fatalf("warning %q err %v, want a fresh state and a warning with %q", w, err, tt.warning)
+			}
+		})
+	}
+}
+
+// TestByteExactNames: a file name that is not valid UTF-8 (legal on
+// Unix) comes back from the state byte for byte, so the trace is skipped
+// on the next run instead of reported again.
+func TestByteExactNames(t *testing.T) {
+	names := []string{"/logs/fr\xff\xfe.xml", "/logs/caf\xe9.xml", "/logs/ok-\u00e9.xml", "base64:/x"}
+	s := New()
+	for _, n := range names {
+		s.Files[n] = File{Path: n, Size: 1}
+	}
+	b, err := s.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "state.json")
+	os.WriteFile(path, b, 0o600)
+	l, w, err := Load(path)
+	if w != "" || err != nil {
+		t.Fatal(w, err)
+	}
+	for _, n := range names {
+		if f, ok := l.Files[n]; !ok || f.Path != n {
+			t.Errorf("%q: got %+v (present %v)", n, f, ok)
+		}
 	}
 }
 
@@ -119,5 +174,97 @@ func TestWindow(t *testing.T) {
 	st := back[0].Steps[0]
 	if !st.Via || st.NTLMType != 1 || !st.HasAuth {
 		t.Errorf("fields lost in the round trip: %+v", st)
+	}
+}
+
+// TestMissingFolderGrace: files whose folder disappears (an unmounted
+// share) are kept, marked missing, for MissingGrace, so they are not
+// reported again when it returns; a file deleted from a folder that still
+// exists is forgotten at once.
+func TestMissingFolderGrace(t *testing.T) {
+	root := t.TempDir()
+	share := filepath.Join(root, "W3SVC1")
+	os.MkdirAll(share, 0o755)
+	kept, gone := filepath.Join(share, "fr000001.xml"), filepath.Join(share, "fr000002.xml")
+	os.WriteFile(kept, []byte("<failedRequest/>"), 0o644)
+	os.WriteFile(gone, []byte("<failedRequest/>"), 0o644)
+	now := time.Now()
+	s := New()
+	s.now = func() time.Time { return now }
+	s.Record(kept, nil, nil)
+	s.Record(gone, nil, nil)
+	os.Remove(gone)
+	s.Prune()
+	if _, ok := s.Files[Key(gone)]; ok {
+		t.Error("a file IIS deleted is still remembered")
+	}
+	hidden := share + ".unmounted"
+	os.Rename(share, hidden)
+	s.Prune()
+	if f, ok := s.Files[Key(kept)]; !ok || f.Missing.IsZero() {
+		t.Fatalf("file of a missing folder: %+v (kept %v), want kept and marked", f, ok)
+	}
+	now = now.Add(MissingGrace / 2)
+	s.Prune()
+	os.Rename(hidden, share)
+	if !s.Skip(kept, 0) {
+		t.Error("a file of a folder that came back is analysed again")
+	}
+	s.Prune()
+	if f := s.Files[Key(kept)]; !f.Missing.IsZero() {
+		t.Error("missing mark not cleared when the folder came back")
+	}
+	os.Rename(share, hidden)
+	s.Prune()
+	now = now.Add(MissingGrace + time.Hour)
+	s.Prune()
+	if _, ok := s.Files[Key(kept)]; ok {
+		t.Error("files of a folder gone for longer than the grace period are still remembered")
+	}
+}
+
+// TestDeferIgnoresFileTimes: a file still being written is deferred on
+// first sight whatever its modification time says (old: a copy tool
+// keeping times; future: a fast clock), and counted once it has stayed
+// the same for the settle period as frebscan saw it.
+func TestDeferIgnoresFileTimes(t *testing.T) {
+	for name, mtime := range map[string]time.Time{"old": time.Now().Add(-48 * time.Hour), "future": time.Now().Add(48 * time.Hour)} {
+		t.Run(name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "fr000001.xml")
+			os.WriteFile(p, []byte("<failedRequest activityId='1'>"), 0o644)
+			os.Chtimes(p, mtime, mtime)
+			now := time.Now()
+			s := New()
+			s.now = func() time.Time { return now }
+			if !s.Defer(p, &freb.Trace{Unfinished: true}, nil) {
+				t.Fatal("unfinished file not deferred on first sight")
+			}
+			// Still growing: deferred again.
+			now = now.Add(15 * time.Minute)
+			os.WriteFile(p, []byte("<failedRequest activityId='1'><more>"), 0o644)
+			os.Chtimes(p, mtime, mtime)
+			if s.Skip(p, 0) || !s.Defer(p, &freb.Trace{Unfinished: true}, nil) {
+				t.Fatal("a file that grew is not read again and deferred")
+			}
+			if !s.Skip(p, 0) {
+				t.Error("unchanged pending file read again within the settle period")
+			}
+			now = now.Add(DefaultSettle + time.Second)
+			if s.Skip(p, 0) || s.Defer(p, &freb.Trace{Unfinished: true}, nil) {
+				t.Error("a file unchanged for the settle period is still deferred")
+			}
+		})
+	}
+}
+
+// TestAlertedClamped: an alert time in the future (a clock that ran fast)
+// silences the rule for --notify-repeat from now at most.
+func TestAlertedClamped(t *testing.T) {
+	now := time.Now().UTC()
+	s := New()
+	s.MarkAlerted("via-persistent-auth", now.Add(365*24*time.Hour))
+	s.SetClock(func() time.Time { return now })
+	if s.AlertedSince("via-persistent-auth", now.Add(time.Second)) {
+		t.Error("a future alert time still silences the rule")
 	}
 }
