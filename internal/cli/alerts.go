@@ -56,7 +56,7 @@ func (o scanFlags) raiseAlerts(ctx context.Context, stderr io.Writer, r *scan.Re
 		return false
 	}
 	host, _ := os.Hostname()
-	sum := alert.NewSummary("frebscan "+version, host, now, *failOn, r, groups, reports)
+	sum := alert.NewSummary(r.Tool, host, now, *failOn, r, groups, reports)
 	if o.NotifyCmd != "" {
 		if err := notify.Run(ctx, o.NotifyCmd, sum.JSON(), o.NotifyTimeout, stderr, "frebscan: notify: "); err != nil {
 			fmt.Fprintln(stderr, "frebscan: warning:", err)

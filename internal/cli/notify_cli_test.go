@@ -8,10 +8,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/frebscan/frebscan/internal/version"
 )
 
 type notifyDoc struct {
 	SchemaVersion int    `json:"schemaVersion"`
+	Tool          string `json:"tool"`
 	Host          string `json:"host"`
 	Time          string `json:"time"`
 	Threshold     string `json:"threshold"`
@@ -90,7 +93,8 @@ func TestNotifyCmd(t *testing.T) {
 	}
 	d := docs[0]
 	host, _ := os.Hostname()
-	if d.SchemaVersion != 1 || d.Host != host || d.Time == "" || d.Threshold != "high" || d.Traces != 4 {
+	if d.SchemaVersion != 1 || d.Host != host || d.Time == "" || d.Threshold != "high" || d.Traces != 4 ||
+		d.Tool != version.Get().Tool() {
 		t.Errorf("summary header: %+v", d)
 	}
 	if len(d.NewFindings) != 1 || d.NewFindings[0].Rule != "via-persistent-auth" || d.NewFindings[0].Severity != "high" ||
