@@ -105,6 +105,7 @@ JSON or HTML reports.`,
 		Version: a.build.String(),
 	}
 	root.SetVersionTemplate("frebscan {{.Version}}\n")
+	root.Flags().BoolP("version", "v", false, "print the version, commit and commit date")
 	root.SetIn(a.stdin)
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
