@@ -42,10 +42,15 @@ func build(c config) ([]string, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(tmp)
-	sbom := ""
+	sbom, winres := "", ""
 	if c.SBOM != "" {
-		if sbom, err = installSBOM(c, tmp); err != nil {
-			return nil, err
+		if sbom, err = installTool(c, c.SBOM, tmp, "sbom-tool"); err != nil {
+			return nil, fmt.Errorf("SBOM generator (-sbom= skips SBOMs): %w", err)
+		}
+	}
+	if c.Winres != "" {
+		if winres, err = installTool(c, c.Winres, tmp, "winres-tool"); err != nil {
+			return nil, fmt.Errorf("version resource tool (-winres= skips it): %w", err)
 		}
 	}
 	var names []string
@@ -54,6 +59,11 @@ func build(c config) ([]string, error) {
 		exe, err := compile(c, t, filepath.Join(tmp, t.OS+"_"+t.Arch))
 		if err != nil {
 			return nil, err
+		}
+		if winres != "" && t.OS == "windows" {
+			if err := addVersionResource(c, winres, exe); err != nil {
+				return nil, err
+			}
 		}
 		name, err := pack(c, t, exe, docs)
 		if err != nil {
@@ -211,31 +221,6 @@ func pack(c config, t target, exe string, docs []file) (string, error) {
 		return "", fmt.Errorf("%s: %w", name, err)
 	}
 	return name, os.WriteFile(filepath.Join(c.Out, name), b.Bytes(), 0o644)
-}
-
-// installSBOM builds the CycloneDX generator for this machine into dir.
-func installSBOM(c config, dir string) (string, error) {
-	bin, err := filepath.Abs(filepath.Join(dir, "sbom-tool"))
-	if err != nil {
-		return "", err
-	}
-	cmd := exec.Command(c.Go, "install", c.SBOM)
-	cmd.Dir = c.Root
-	for _, kv := range os.Environ() {
-		k, _, _ := strings.Cut(kv, "=")
-		if k != "GOOS" && k != "GOARCH" && k != "GOBIN" {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
-	cmd.Env = append(cmd.Env, "GOBIN="+bin)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("go install %s (the SBOM generator; -sbom= skips SBOMs): %v\n%s", c.SBOM, err, out)
-	}
-	entries, err := os.ReadDir(bin)
-	if err != nil || len(entries) != 1 {
-		return "", fmt.Errorf("go install %s: expected one program in %s", c.SBOM, bin)
-	}
-	return filepath.Join(bin, entries[0].Name()), nil
 }
 
 // writeSBOM writes the CycloneDX JSON SBOM of the modules linked into exe

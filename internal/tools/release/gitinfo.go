@@ -23,7 +23,8 @@ type config struct {
 	// Epoch stamps every archive entry.
 	Epoch   time.Time
 	Targets []target
-	SBOM    string
+	SBOM    string // generator module@version, "" for none
+	Winres  string // version resource tool module@version, "" for none
 	Go      string
 	Log     io.Writer
 }

@@ -1,7 +1,8 @@
 // Command release builds frebscan's release artifacts into dist/ (make
 // release): for each platform an archive named frebscan_<version>_<os>_<arch>
 // (.zip for Windows, .tar.gz elsewhere) holding the binary, README.md,
-// LICENSE, CHANGELOG.md, the man pages and the shell completion scripts; a
+// LICENSE, CHANGELOG.md, the man pages and the shell completion scripts
+// (frebscan.exe with a Windows version resource); a
 // CycloneDX SBOM per binary; and SHA256SUMS over all of them.
 //
 // The build is reproducible: the same commit and Go toolchain give the same
@@ -51,6 +52,7 @@ func run(args []string, stderr io.Writer) error {
 	fs.StringVar(&c.Date, "date", "", "commit date, RFC 3339 (default: HEAD's commit time)")
 	fs.StringVar(&targets, "targets", defaultTargets, "comma-separated GOOS/GOARCH list")
 	fs.StringVar(&c.SBOM, "sbom", defaultSBOM, `CycloneDX generator to "go install" (module@version), or "" for no SBOM`)
+	fs.StringVar(&c.Winres, "winres", defaultWinres, `tool that adds a version resource to frebscan.exe (module@version), or "" for none`)
 	fs.StringVar(&c.Go, "go", "go", "go command")
 	if err := fs.Parse(args); err != nil {
 		return err

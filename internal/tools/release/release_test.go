@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
+	"debug/pe"
 	"encoding/hex"
 	"encoding/json"
 	"io"
@@ -25,13 +26,13 @@ const (
 	fakeDate    = "2026-01-02T03:04:05Z"
 )
 
-// fakeRelease builds one linux/amd64 release into out with a fake
-// identity, as make release would (no git needed, so it runs in CI's
-// clean clone with -buildvcs=false all the same).
-func fakeRelease(t *testing.T, out, sbom string) []string {
+// fakeRelease builds a release into out with a fake identity, as make
+// release would (no git needed, so it runs in CI's clean clone with
+// -buildvcs=false all the same).
+func fakeRelease(t *testing.T, out string, targets []target, sbom, winres string) []string {
 	t.Helper()
 	c := config{Root: filepath.Join("..", "..", ".."), Out: out, Version: fakeVersion, Commit: fakeCommit, Date: fakeDate,
-		Targets: []target{{"linux", "amd64"}}, SBOM: sbom, Go: "go", Log: io.Discard}
+		Targets: targets, SBOM: sbom, Winres: winres, Go: "go", Log: io.Discard}
 	if err := c.identify(io.Discard); err != nil {
 		t.Fatal(err)
 	}
@@ -42,36 +43,84 @@ func fakeRelease(t *testing.T, out, sbom string) []string {
 	return names
 }
 
-// TestReleaseArchive builds the linux/amd64 archive twice and checks what
-// an admin relies on: SHA256SUMS verifies it, the two builds are the same
-// bytes, the archive holds exactly the promised files with fixed
-// metadata, and the binary says which build it is.
-func TestReleaseArchive(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds frebscan twice")
+// cachedTool makes the module cache the module proxy for the rest of the
+// test and returns pkg (module@version), or "" when it is not in the
+// cache: a test does not download tools; make release does.
+func cachedTool(t *testing.T, pkg string) string {
+	t.Helper()
+	cache, err := exec.Command("go", "env", "GOMODCACHE").Output()
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Parallel()
+	dir := filepath.ToSlash(filepath.Join(strings.TrimSpace(string(cache)), "cache", "download"))
+	if !strings.HasPrefix(dir, "/") {
+		dir = "/" + dir // file:///C:/… on Windows
+	}
+	t.Setenv("GOPROXY", "file://"+dir)
+	probe := exec.Command("go", "install", pkg)
+	probe.Env = append(os.Environ(), "GOBIN="+t.TempDir())
+	if b, err := probe.CombinedOutput(); err != nil {
+		t.Logf("%s is not in the module cache, its part is skipped: %s", pkg, b)
+		return ""
+	}
+	return pkg
+}
+
+// TestRelease builds linux/amd64 and windows/amd64 as make release does,
+// then linux/amd64 again, and checks what an admin relies on: SHA256SUMS
+// verifies the artifacts, two builds give the same bytes, the archive
+// holds exactly the promised files with fixed metadata, the binary says
+// which build it is, the SBOM lists what is linked in, and frebscan.exe
+// carries a version resource.
+func TestRelease(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds frebscan three times")
+	}
+	sbom, winres := cachedTool(t, defaultSBOM), cachedTool(t, defaultWinres)
 	out1, out2 := t.TempDir(), t.TempDir()
-	fakeRelease(t, out1, "")
-	fakeRelease(t, out2, "")
+	linux, windows := target{"linux", "amd64"}, target{"windows", "amd64"}
+	names := fakeRelease(t, out1, []target{linux, windows}, sbom, winres)
+	fakeRelease(t, out2, []target{linux}, "", "")
+	t.Run("archive", func(t *testing.T) { checkArchive(t, out1, out2, names) })
+	t.Run("sbom", func(t *testing.T) {
+		if sbom == "" {
+			t.Skip("no SBOM generator")
+		}
+		checkSBOM(t, out1, names)
+	})
+	t.Run("windows version resource", func(t *testing.T) {
+		if winres == "" {
+			t.Skip("no go-winres")
+		}
+		checkVersionResource(t, out1)
+	})
+}
+
+func checkArchive(t *testing.T, out1, out2 string, names []string) {
+	base := "frebscan_" + fakeVersion + "_linux_amd64"
+	name := base + ".tar.gz"
 	sums1, err := os.ReadFile(filepath.Join(out1, SumsFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	sums2, _ := os.ReadFile(filepath.Join(out2, SumsFile))
-	if !bytes.Equal(sums1, sums2) {
-		t.Errorf("two builds of one commit differ (not reproducible):\n%s\n%s", sums1, sums2)
+	sums2, err := os.ReadFile(filepath.Join(out2, SumsFile))
+	if err != nil {
+		t.Fatal(err)
 	}
-
-	base := "frebscan_" + fakeVersion + "_linux_amd64"
-	name := base + ".tar.gz"
-	data, err := os.ReadFile(filepath.Join(out1, name))
+	if n := strings.Count(string(sums1), "\n"); n != len(names) {
+		t.Errorf("SHA256SUMS has %d lines for %d artifacts %v:\n%s", n, len(names), names, sums1)
+	}
+	data, err := os.ReadFile(filepath.Join(out2, name))
 	if err != nil {
 		t.Fatal(err)
 	}
 	sum := sha256.Sum256(data)
-	if want := hex.EncodeToString(sum[:]) + "  " + name + "\n"; string(sums1) != want {
-		t.Errorf("SHA256SUMS =\n%q\nwant\n%q", sums1, want)
+	want := hex.EncodeToString(sum[:]) + "  " + name + "\n"
+	if string(sums2) != want {
+		t.Errorf("SHA256SUMS =\n%q\nwant\n%q", sums2, want)
+	}
+	if !strings.Contains(string(sums1), want) {
+		t.Errorf("two builds of one commit differ (not reproducible):\n%s\n%s", sums1, sums2)
 	}
 	if _, err := exec.LookPath("sha256sum"); err == nil {
 		cmd := exec.Command("sha256sum", "-c", SumsFile)
@@ -87,7 +136,7 @@ func TestReleaseArchive(t *testing.T) {
 		got = append(got, n)
 	}
 	sort.Strings(got)
-	want := []string{base + "/", base + "/CHANGELOG.md", base + "/LICENSE", base + "/README.md",
+	wantNames := []string{base + "/", base + "/CHANGELOG.md", base + "/LICENSE", base + "/README.md",
 		base + "/completions/", base + "/completions/_frebscan", base + "/completions/frebscan.bash",
 		base + "/completions/frebscan.fish", base + "/completions/frebscan.ps1", base + "/frebscan",
 		base + "/man/", base + "/man/man1/"}
@@ -96,11 +145,11 @@ func TestReleaseArchive(t *testing.T) {
 		t.Fatalf("docs/man: %v, %d pages", err, len(pages))
 	}
 	for _, p := range pages {
-		want = append(want, base+"/man/man1/"+filepath.Base(p))
+		wantNames = append(wantNames, base+"/man/man1/"+filepath.Base(p))
 	}
-	sort.Strings(want)
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("archive members:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	sort.Strings(wantNames)
+	if strings.Join(got, "\n") != strings.Join(wantNames, "\n") {
+		t.Errorf("archive members:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(wantNames, "\n"))
 	}
 	epoch, _ := time.Parse(time.RFC3339, fakeDate)
 	for n, m := range members {
@@ -150,32 +199,18 @@ func TestReleaseArchive(t *testing.T) {
 	}
 }
 
-// TestSBOM writes the CycloneDX SBOM with the pinned generator when the
-// module cache has it (the cache serves as the proxy: a test does not
-// download tools); make release fetches it.
-func TestSBOM(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds frebscan")
-	}
-	cache, err := exec.Command("go", "env", "GOMODCACHE").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := filepath.ToSlash(filepath.Join(strings.TrimSpace(string(cache)), "cache", "download"))
-	if !strings.HasPrefix(dir, "/") {
-		dir = "/" + dir // file:///C:/… on Windows
-	}
-	t.Setenv("GOPROXY", "file://"+dir)
-	probe := exec.Command("go", "install", defaultSBOM)
-	probe.Env = append(os.Environ(), "GOBIN="+t.TempDir())
-	if b, err := probe.CombinedOutput(); err != nil {
-		t.Skipf("%s is not in the module cache: %s", defaultSBOM, b)
-	}
-	out := t.TempDir()
-	names := fakeRelease(t, out, defaultSBOM)
+// checkSBOM: the CycloneDX SBOM of the linux binary names frebscan at the
+// release version, lists the modules linked in (and not the test-only
+// ones), has no serial number or timestamp (reproducible), and
+// SHA256SUMS covers it.
+func checkSBOM(t *testing.T, out string, names []string) {
 	sbomName := "frebscan_" + fakeVersion + "_linux_amd64.sbom.cdx.json"
-	if len(names) != 2 || names[1] != sbomName {
-		t.Fatalf("artifacts %v, want the archive and %s", names, sbomName)
+	found := false
+	for _, n := range names {
+		found = found || n == sbomName
+	}
+	if !found {
+		t.Fatalf("artifacts %v lack %s", names, sbomName)
 	}
 	b, err := os.ReadFile(filepath.Join(out, sbomName))
 	if err != nil {
@@ -197,21 +232,76 @@ func TestSBOM(t *testing.T) {
 		bom.Metadata.Component.Version != "v"+fakeVersion || bom.Metadata.Timestamp != "" || bom.SerialNumber != "" {
 		t.Errorf("SBOM header: %+v serial %q", bom.Metadata, bom.SerialNumber)
 	}
-	found := false
+	cobra := false
 	for _, c := range bom.Components {
 		if c.Name == "github.com/spf13/cobra" && strings.Contains(c.Purl, "goos=linux") {
-			found = true
+			cobra = true
 		}
 		if strings.Contains(c.Name, "chromedp") {
 			t.Errorf("SBOM lists %s, a test-only module not linked into frebscan", c.Name)
 		}
 	}
-	if !found {
+	if !cobra {
 		t.Errorf("SBOM lacks github.com/spf13/cobra for linux: %+v", bom.Components)
 	}
 	sums, _ := os.ReadFile(filepath.Join(out, SumsFile))
 	if !strings.Contains(string(sums), "  "+sbomName+"\n") {
 		t.Errorf("SHA256SUMS does not cover the SBOM:\n%s", sums)
+	}
+}
+
+// checkVersionResource: frebscan.exe in the Windows archive carries a
+// version resource naming the version and the commit (a Go binary has no
+// resource section at all without it).
+func checkVersionResource(t *testing.T, out string) {
+	base := "frebscan_" + fakeVersion + "_windows_amd64"
+	zr, err := zip.OpenReader(filepath.Join(out, base+".zip"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	f, err := zr.Open(base + "/frebscan.exe")
+	if err != nil {
+		t.Fatal(err)
+	}
+	exe, err := io.ReadAll(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pf, err := pe.NewFile(bytes.NewReader(exe))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rsrc := pf.Section(".rsrc")
+	if rsrc == nil {
+		t.Fatal("frebscan.exe has no .rsrc section")
+	}
+	data, err := rsrc.Data()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"VS_VERSION_INFO", "ProductVersion", fakeVersion + " (commit " + fakeCommit + ")", "OriginalFilename", "frebscan.exe"} {
+		if !bytes.Contains(data, utf16le(want)) {
+			t.Errorf("version resource lacks %q", want)
+		}
+	}
+}
+
+func utf16le(s string) []byte {
+	var b []byte
+	for _, r := range s {
+		b = append(b, byte(r), byte(r>>8))
+	}
+	return b
+}
+
+func TestNumericVersion(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{"0.1.0": "0.1.0.0", "1.2.10-0.20261129161817-4405236aa1b2": "1.2.10.0",
+		"0.0.0-20261129161817-4405236aa1b2+dirty": "0.0.0.0", "9.9.9-test": "9.9.9.0", "70000.1": "0.1.0.0", "dev": "0.0.0.0"} {
+		if got := numericVersion(in); got != want {
+			t.Errorf("numericVersion(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
 
