@@ -9,12 +9,26 @@ CAMPAIGN_FUZZTIME ?= 150s
 MIN_EXECS   ?= 10000000
 PKGS        := ./...
 
-.PHONY: all build test test-windows fmt-check vet staticcheck unit cross fuzz fuzz-campaign bench bench-go bench-peers samples clean
+.PHONY: all build release release-check test test-windows fmt-check vet staticcheck unit cross fuzz fuzz-campaign bench bench-go bench-peers samples clean
 
 all: build
 
 build:
 	$(GO) build -trimpath -o $(BIN) ./cmd/frebscan
+
+# make release: archives for every platform, SBOMs and SHA256SUMS in dist/
+# (internal/tools/release). The version is the tag on HEAD, else a Go
+# pseudo-version; VERSION=0.1.0 overrides it. SOURCE_DATE_EPOCH overrides
+# the archive timestamps (default: the commit time).
+release:
+	$(GO) run ./internal/tools/release -out dist $(if $(VERSION),-version $(VERSION))
+
+# release-check builds the release twice and compares the checksums: the
+# build must be reproducible.
+release-check: release
+	$(GO) run ./internal/tools/release -out dist-check $(if $(VERSION),-version $(VERSION))
+	cmp dist/SHA256SUMS dist-check/SHA256SUMS && rm -rf dist-check
+	cd dist && sha256sum -c SHA256SUMS
 
 test: fmt-check vet staticcheck unit cross
 
@@ -69,4 +83,4 @@ samples:
 	$(GO) run ./cmd/frebgen samples -o samples
 
 clean:
-	rm -rf bin
+	rm -rf bin dist dist-check

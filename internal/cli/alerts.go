@@ -53,7 +53,7 @@ func (o scanFlags) prepareAlert(stderr io.Writer, r *scan.Result, st *state.Stat
 		return nil
 	}
 	host, _ := os.Hostname()
-	sum := alert.NewSummary(id, "frebscan "+version, host, now, *failOn, r, groups, reports)
+	sum := alert.NewSummary(id, r.Tool, host, now, *failOn, r, groups, reports)
 	a := &state.PendingAlert{ID: id, Time: now.UTC(), Summary: string(sum.JSON()), Text: sum.Text(),
 		Error: sum.MaxSeverity() >= diagnose.High, Notify: o.NotifyCmd != "", EventLog: eventLog}
 	for _, g := range groups {

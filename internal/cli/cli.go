@@ -16,6 +16,7 @@ import (
 	"github.com/frebscan/frebscan/internal/diagnose"
 	"github.com/frebscan/frebscan/internal/diagnose/rules"
 	"github.com/frebscan/frebscan/internal/report"
+	"github.com/frebscan/frebscan/internal/version"
 )
 
 // ExitCode is frebscan's exit status. Schedulers show it as "last run
@@ -38,13 +39,12 @@ const (
 
 func (c ExitCode) Error() string { return fmt.Sprintf("exit status %d", int(c)) }
 
-// version is what `frebscan version` prints and reports carry.
-const version = "dev"
-
 // app is what every command shares: the engine, built once per run, the
 // clock and the streams.
 type app struct {
 	engine *diagnose.Engine
+	// build names this binary in reports, alerts and `frebscan version`.
+	build  version.Info
 	clock  func() time.Time
 	stdin  io.Reader
 	stdout io.Writer
@@ -66,7 +66,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, clock func() 
 		fmt.Fprintln(stderr, "frebscan: rule catalogue:", err)
 		return int(ExitError)
 	}
-	a := &app{engine: engine, clock: clock, stdin: stdin, stdout: stdout, stderr: stderr}
+	a := &app{engine: engine, build: version.Get(), clock: clock, stdin: stdin, stdout: stdout, stderr: stderr}
 	root := a.newRoot()
 	root.SetArgs(args)
 	err = root.Execute()
@@ -85,7 +85,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, clock func() 
 // (man pages, completion); it is not for running.
 func NewRootCommand() *cobra.Command {
 	engine, _ := diagnose.NewEngine(rules.Catalogue())
-	a := &app{engine: engine, clock: time.Now, stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}
+	a := &app{engine: engine, build: version.Get(), clock: time.Now, stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}
 	return a.newRoot()
 }
 
@@ -100,7 +100,12 @@ handshakes, ARR 502s …) with the evidence and the fix, and writes terminal,
 JSON or HTML reports.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// --version prints one line naming the commit, as `gh --version`
+		// and `trivy --version` do; `frebscan version` has the details.
+		Version: a.build.String(),
 	}
+	root.SetVersionTemplate("frebscan {{.Version}}\n")
+	root.Flags().BoolP("version", "v", false, "print the version, commit and commit date")
 	root.SetIn(a.stdin)
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
@@ -111,21 +116,9 @@ JSON or HTML reports.`,
 		newExplainCommand(a),
 		newScheduleCommand(),
 		newSetupTracingCommand(),
-		newVersionCommand(),
+		newVersionCommand(a),
 	)
 	return root
-}
-
-func newVersionCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "version",
-		Short: "Print the frebscan version",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, err := fmt.Fprintln(cmd.OutOrStdout(), "frebscan", version)
-			return err
-		},
-	}
 }
 
 // stdoutFile returns the command's stdout when it is a real file (the

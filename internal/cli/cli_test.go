@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/frebscan/frebscan/internal/version"
 )
 
 func TestMain(m *testing.M) {
@@ -109,9 +111,72 @@ func TestShowBadInput(t *testing.T) {
 	}
 }
 
+// TestVersion: every way of asking names the same build. The test binary
+// is built without linker values (and CI sets -buildvcs=false), so the
+// commit may be unknown; the test asks only for what any build has.
 func TestVersion(t *testing.T) {
 	t.Parallel()
-	if r := frebscan(t, "version"); r.code != 0 || !strings.HasPrefix(r.stdout, "frebscan ") {
-		t.Errorf("version: %+v", r)
+	in := version.Get()
+	tests := []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"version"}, []string{"frebscan " + in.Version + "\n", "commit:   ", "date:     ", "go:       " + in.GoVersion, "platform: " + in.Platform}},
+		{[]string{"--version"}, []string{"frebscan " + in.String() + "\n"}},
+		{[]string{"-v"}, []string{"frebscan " + in.String() + "\n"}},
+	}
+	for _, tt := range tests {
+		r := frebscan(t, tt.args...)
+		if r.code != 0 {
+			t.Errorf("%v: exit %d: %s", tt.args, r.code, r.stderr)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(r.stdout, w) {
+				t.Errorf("%v: output lacks %q:\n%s", tt.args, w, r.stdout)
+			}
+		}
+	}
+	if !strings.Contains(in.String(), "(commit ") {
+		t.Errorf("one-line version does not name a commit: %q", in.String())
+	}
+
+	r := frebscan(t, "version", "--format", "json")
+	var got map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || r.code != 0 {
+		t.Fatalf("version --format json: exit %d, %v: %s", r.code, err, r.stdout)
+	}
+	for _, k := range []string{"version", "goVersion", "platform", "modified"} {
+		if _, ok := got[k]; !ok {
+			t.Errorf("version JSON lacks %q: %s", k, r.stdout)
+		}
+	}
+	if got["version"] != in.Version || got["platform"] != in.Platform {
+		t.Errorf("version JSON %v, want %+v", got, in)
+	}
+	if r := frebscan(t, "version", "--format", "yaml"); r.code != 2 || !strings.Contains(r.stderr, `unknown --format "yaml"`) {
+		t.Errorf("version --format yaml: exit %d: %s", r.code, r.stderr)
+	}
+}
+
+// TestReportsNameTheBuild: the version reaches every report a scan writes
+// (JSON tool, NDJSON agent.version, the HTML page), so a report sent on
+// names the build that wrote it.
+func TestReportsNameTheBuild(t *testing.T) {
+	in := version.Get()
+	tests := []struct {
+		format, want string
+	}{
+		{"json", `"tool": "frebscan ` + in.Version + `"`},
+		{"ndjson", `"agent":{"type":"frebscan","version":"` + in.Version + `"}`},
+		{"html", "by frebscan " + in.Version + "."},
+	}
+	for _, tt := range tests {
+		r := frebscan(t, "scan", "--format", tt.format, "--fail-on", "none", ews400)
+		if r.code != 0 {
+			t.Fatalf("%s: exit %d: %s", tt.format, r.code, r.stderr)
+		}
+		if !strings.Contains(r.stdout, tt.want) {
+			t.Errorf("%s report lacks %s", tt.format, tt.want)
+		}
 	}
 }

@@ -8,11 +8,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/frebscan/frebscan/internal/version"
 )
 
 type notifyDoc struct {
 	SchemaVersion int    `json:"schemaVersion"`
 	ID            string `json:"id"`
+	Tool          string `json:"tool"`
 	Host          string `json:"host"`
 	Time          string `json:"time"`
 	Threshold     string `json:"threshold"`
@@ -92,7 +95,8 @@ func TestNotifyCmd(t *testing.T) {
 	}
 	d := docs[0]
 	host, _ := os.Hostname()
-	if d.SchemaVersion != 1 || d.Host != host || d.Time == "" || d.Threshold != "high" || d.Traces != 4 {
+	if d.SchemaVersion != 1 || d.Host != host || d.Time == "" || d.Threshold != "high" || d.Traces != 4 ||
+		d.Tool != version.Get().Tool() {
 		t.Errorf("summary header: %+v", d)
 	}
 	if len(d.NewFindings) != 1 || d.NewFindings[0].Rule != "via-persistent-auth" || d.NewFindings[0].Severity != "high" ||

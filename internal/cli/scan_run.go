@@ -152,7 +152,7 @@ func (a *app) runScan(ctx context.Context, stdout, stderr io.Writer, o scanFlags
 
 func (o scanFlags) scanOptions(a *app) (scan.Options, *diagnose.Severity, error) {
 	now := a.clock()
-	so := scan.Options{Inputs: o.Inputs, Engine: a.engine, Clock: a.clock, Workers: o.Workers, Top: o.Top, Settings: diagnose.DefaultSettings(), Tool: "frebscan " + version}
+	so := scan.Options{Inputs: o.Inputs, Engine: a.engine, Clock: a.clock, Workers: o.Workers, Top: o.Top, Settings: diagnose.DefaultSettings(), Tool: a.build.Tool()}
 	so.Settings.NoRedact = o.NoRedact
 	if o.Reader == "" {
 		o.Reader = freb.ReaderAuto.String()

@@ -19,10 +19,6 @@ func newScheduleCommand() *cobra.Command {
 		every string
 		cron  bool
 	)
-	target := schedule.Systemd
-	if runtime.GOOS == "windows" {
-		target = schedule.Windows
-	}
 	cmd := &cobra.Command{
 		Use:   "schedule --every 15m --out-dir DIR [PATH...]",
 		Short: "Print or install a Task Scheduler task, systemd timer or crontab line that runs scan",
@@ -45,6 +41,14 @@ See docs/SCHEDULED.md.`,
 				return err
 			}
 			o.Every, o.Inputs = d, args
+			if o.Target == "" {
+				// Resolved here, not as the flag's default, so help and
+				// the man pages read the same on every system.
+				o.Target = schedule.Systemd
+				if runtime.GOOS == "windows" {
+					o.Target = schedule.Windows
+				}
+			}
 			if cron {
 				o.Target = schedule.Cron
 			}
@@ -81,7 +85,7 @@ See docs/SCHEDULED.md.`,
 	f.StringVar(&o.OutDir, "out-dir", "", "directory for incident reports (required)")
 	f.StringVar(&o.State, "state", "", `state file (default C:\ProgramData\frebscan\frebscan.state, /var/lib/frebscan/frebscan.state)`)
 	f.StringVar(&o.Name, "name", "frebscan", "task name, or systemd unit name without .service/.timer")
-	f.StringVar(&o.Target, "target", target, "windows (Task Scheduler XML) or systemd; default: this system's")
+	f.StringVar(&o.Target, "target", "", "windows (Task Scheduler XML) or systemd (default: windows on Windows, systemd elsewhere)")
 	f.BoolVar(&cron, "cron", false, "print a crontab line instead of systemd units")
 	f.DurationVar(&o.TimeLimit, "time-limit", time.Hour, "stop a run that takes longer than this")
 	f.StringVar(&o.Exe, "exe", "", "frebscan executable the scheduler runs (default: this one)")

@@ -64,7 +64,7 @@ func (c *showCommand) run(cmd *cobra.Command, a *app, files []string) error {
 		return err
 	}
 	so := scan.Options{Inputs: files, Engine: a.engine, Clock: a.clock, Workers: 1, Settings: diagnose.DefaultSettings(),
-		Tool: "frebscan " + version, KeepTraces: true, SkipEvents: c.events == "none", Limits: limits}
+		Tool: a.build.Tool(), KeepTraces: true, SkipEvents: c.events == "none", Limits: limits}
 	so.Settings.NoRedact = c.noRedact
 	if c.slowMs > 0 {
 		so.Settings.SlowMs = c.slowMs
