@@ -102,7 +102,10 @@ func findingEvent(row scan.Row, ref scan.Ref, g *scan.Group, tool string) obj {
 		if msg == "" {
 			msg = g.Title
 		}
-		extra["fix"], extra["vendor"] = g.Fix, g.Vendor
+	}
+	extra["fix"] = ref.Fix
+	if ref.Vendor != "" {
+		extra["vendor"] = ref.Vendor
 	}
 	ev["rule"] = rule
 	ev["message"] = msg

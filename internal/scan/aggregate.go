@@ -126,7 +126,11 @@ func (a *aggregator) add(o outcome) {
 		if !a.opts.Filter.findingMatch(f) {
 			continue
 		}
-		refs = append(refs, Ref{Rule: f.Rule, Severity: f.Severity, Confidence: f.Confidence, Summary: f.Summary})
+		vendor := ""
+		if s.Proxy.Present {
+			vendor = s.Proxy.Vendor
+		}
+		refs = append(refs, a.ref(f, vendor))
 		a.addFinding(f, row, s)
 	}
 	if len(a.opts.Filter.Rules) > 0 && len(refs) == 0 {
@@ -139,6 +143,16 @@ func (a *aggregator) add(o outcome) {
 	a.count(row, t)
 	a.selected[t.File] = len(r.Traces)
 	r.Traces = append(r.Traces, row)
+}
+
+// ref is a finding as its trace's row keeps it, with the fix for the
+// vendor in front of that trace (or handshake).
+func (a *aggregator) ref(f *diagnose.Finding, vendor string) Ref {
+	r := Ref{Rule: f.Rule, Severity: f.Severity, Confidence: f.Confidence, Summary: f.Summary, Vendor: a.own(vendor)}
+	if rule := a.opts.Engine.Rule(f.Rule); rule != nil {
+		r.Fix = rule.FixFor(vendor)
+	}
+	return r
 }
 
 func (a *aggregator) row(o outcome, when time.Time) Row {
@@ -347,7 +361,7 @@ func (a *aggregator) finish() *Result {
 				continue
 			}
 			row := &r.Traces[idx]
-			row.Findings = append(row.Findings, Ref{Rule: f.Rule, Severity: f.Severity, Confidence: f.Confidence, Summary: f.Summary})
+			row.Findings = append(row.Findings, a.ref(&f, seq.Vendor))
 			a.addFinding(&f, *row, nil)
 			if ga := a.groups[groupKey(&f)]; ga != nil && seq.Vendor != "" {
 				ga.vendors.add(seq.Vendor)

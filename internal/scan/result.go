@@ -168,6 +168,14 @@ type Ref struct {
 	Severity   diagnose.Severity   `json:"severity"`
 	Confidence diagnose.Confidence `json:"confidence"`
 	Summary    string              `json:"summary,omitempty"`
+	// Vendor is the proxy vendor in front of this finding's own trace (or
+	// handshake), not the rule's most common one across the scan: a KEMP
+	// trace must not be told the F5 fix. Empty when no proxy was seen.
+	Vendor string `json:"vendor,omitempty"`
+	// Fix is the rule's fix for Vendor (its general fix when the rule has
+	// none written for that vendor). Not in the JSON report, where each
+	// group carries its fix once rather than on every trace.
+	Fix string `json:"-"`
 }
 
 // FileError is a file that could not be read.
