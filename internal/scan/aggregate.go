@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"sort"
@@ -157,14 +158,15 @@ func (a *aggregator) ref(f *diagnose.Finding, vendor string) Ref {
 
 func (a *aggregator) row(o outcome, when time.Time) Row {
 	t, s := o.trace, o.subject
-	client := s.Proxy.ClientAddress
+	client, clientPort := s.Proxy.ClientAddress, s.Proxy.ClientPort
 	if client == "" {
-		client = t.ClientAddress
+		client, clientPort = t.ClientAddress, t.ClientPort
 	}
 	row := Row{
 		File: t.File, Time: when, Server: t.Server, SiteID: t.SiteID, AppPool: t.AppPoolID,
 		Verb: t.Verb, URL: t.URL, Status: t.Status(), StatusCode: t.StatusCode, SubStatus: t.SubStatusCode,
-		TimeTakenMs: t.TimeTakenMs, FailureReason: t.FailureReason, Client: client,
+		TimeTakenMs: t.TimeTakenMs, FailureReason: t.FailureReason, Client: client, ClientPort: clientPort,
+		RemoteAddress: t.ClientAddress, RemotePort: t.ClientPort, ID: requestID(t),
 		UserAgent: s.Client.UserAgent, ClientFamily: s.Client.Family, Auth: diagnose.AuthLabel(s.Auth, s.HasAuth),
 		Truncated: t.Truncated, Warnings: len(t.Warnings), Bytes: o.size,
 	}
@@ -182,8 +184,28 @@ func (a *aggregator) row(o outcome, when time.Time) Row {
 	}
 	row.Server, row.SiteID, row.AppPool, row.Verb = a.own(row.Server), a.own(row.SiteID), a.own(row.AppPool), a.own(row.Verb)
 	row.URL, row.FailureReason, row.Client = a.own(row.URL), a.own(row.FailureReason), a.own(row.Client)
+	row.RemoteAddress = a.own(row.RemoteAddress)
 	row.UserAgent, row.ClientFamily, row.ErrorModule = a.own(row.UserAgent), a.own(row.ClientFamily), a.own(row.ErrorModule)
 	return row
+}
+
+// requestID is Row.ID: what names one request across runs and machines.
+// The path as given is left out on purpose: a central scan over
+// \\EX01\c$\inetpub\logs and a local scan of the same folder must give
+// the same ID.
+func requestID(t *freb.Trace) [16]byte {
+	name := t.File
+	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
+		name = name[i+1:] // either separator: a Windows path read on Linux
+	}
+	h := sha256.New()
+	for _, s := range []string{t.Server, name, t.Start.UTC().Format(time.RFC3339Nano), t.ActivityID, t.URL} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	var id [16]byte
+	copy(id[:], h.Sum(nil))
+	return id
 }
 
 // own returns a copy of s that shares memory with nothing the reader

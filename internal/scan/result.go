@@ -148,18 +148,30 @@ type Row struct {
 	TimeTakenMs   int64     `json:"timeTakenMs"`
 	FailureReason string    `json:"failureReason"`
 	// Client is the original client address when a proxy header kept it,
-	// else the TCP peer IIS saw.
-	Client       string `json:"client"`
-	UserAgent    string `json:"userAgent,omitempty"`
-	ClientFamily string `json:"clientFamily,omitempty"`
-	Proxy        string `json:"proxy,omitempty"`
-	Auth         string `json:"auth"`
-	ErrorModule  string `json:"errorModule,omitempty"`
-	ErrorCode    string `json:"errorCode,omitempty"`
-	Findings     []Ref  `json:"findings"`
-	Truncated    bool   `json:"truncated"`
-	Warnings     int    `json:"warnings"`
-	Bytes        int64  `json:"bytes"`
+	// else the TCP peer IIS saw; ClientPort is its port when known.
+	Client     string `json:"client"`
+	ClientPort int    `json:"clientPort,omitempty"`
+	// RemoteAddress and RemotePort are the TCP peer IIS saw (the
+	// RemoteAddress and RemotePort of the trace, IIS's c-ip): the load
+	// balancer when there is one.
+	RemoteAddress string `json:"remoteAddress,omitempty"`
+	RemotePort    int    `json:"remotePort,omitempty"`
+	// ID identifies the request whatever run or machine reads it: a hash
+	// of the server, the file's base name, the request's start time and
+	// its activity ID (IIS reuses fr000001.xml once the folder is full,
+	// so a name alone is not an identity). NDJSON derives event.id from
+	// it so that re-shipping a trace overwrites rather than duplicates.
+	ID           [16]byte `json:"-"`
+	UserAgent    string   `json:"userAgent,omitempty"`
+	ClientFamily string   `json:"clientFamily,omitempty"`
+	Proxy        string   `json:"proxy,omitempty"`
+	Auth         string   `json:"auth"`
+	ErrorModule  string   `json:"errorModule,omitempty"`
+	ErrorCode    string   `json:"errorCode,omitempty"`
+	Findings     []Ref    `json:"findings"`
+	Truncated    bool     `json:"truncated"`
+	Warnings     int      `json:"warnings"`
+	Bytes        int64    `json:"bytes"`
 }
 
 // Ref is a finding on one trace, by rule.
