@@ -35,6 +35,13 @@ type SequenceStep struct {
 	FEServer       string `json:"feServer,omitempty"`
 	ErrorCode      uint32 `json:"errorCode,omitempty"`
 	Via            bool   `json:"-"`
+	// ClientPort is the TCP source port IIS saw (the proxy's, under
+	// SNAT): a change between the legs of one NTLM handshake means the
+	// legs came on different connections.
+	ClientPort int `json:"clientPort,omitempty"`
+	// Server is the IIS host that wrote the trace (<Computer>): a change
+	// between legs means the balancer sent them to different servers.
+	Server string `json:"server,omitempty"`
 }
 
 // Sequence is the ordered traces of one client, user agent and URL.
@@ -54,17 +61,19 @@ type Sequence struct {
 // StepOf reduces a subject to a sequence step.
 func StepOf(s *Subject) SequenceStep {
 	st := SequenceStep{
-		File:     s.Trace.File,
-		Time:     s.Trace.Start,
-		Verb:     s.Trace.Verb,
-		Status:   s.Status(),
-		Code:     s.Trace.StatusCode,
-		Sub:      s.Trace.SubStatusCode,
-		Auth:     AuthLabel(s.Auth, s.HasAuth),
-		NTLMType: s.Auth.NTLMType,
-		HasAuth:  s.HasAuth,
-		FEServer: s.Response.Value("X-FEServer"),
-		Via:      s.Request.Has("Via"),
+		File:       s.Trace.File,
+		Time:       s.Trace.Start,
+		Verb:       s.Trace.Verb,
+		Status:     s.Status(),
+		Code:       s.Trace.StatusCode,
+		Sub:        s.Trace.SubStatusCode,
+		Auth:       AuthLabel(s.Auth, s.HasAuth),
+		NTLMType:   s.Auth.NTLMType,
+		HasAuth:    s.HasAuth,
+		FEServer:   s.Response.Value("X-FEServer"),
+		Via:        s.Request.Has("Via"),
+		ClientPort: s.Trace.ClientPort,
+		Server:     s.Trace.Server,
 	}
 	switch s.Persist {
 	case auth.PersistFalse:
@@ -130,7 +139,7 @@ func (c *Correlator) Add(s *Subject) {
 		seq.Vendor = strings.Clone(s.Proxy.Vendor)
 	}
 	st := StepOf(s)
-	st.Verb, st.FEServer = strings.Clone(st.Verb), strings.Clone(st.FEServer)
+	st.Verb, st.FEServer, st.Server = strings.Clone(st.Verb), strings.Clone(st.FEServer), strings.Clone(st.Server)
 	seq.Steps = append(seq.Steps, st)
 }
 
@@ -189,6 +198,10 @@ func FormatSteps(steps []SequenceStep) string {
 	parts := make([]string, len(steps))
 	for i, st := range steps {
 		p := fmt.Sprintf("%s %s (%s", st.Verb, st.Status, st.Auth)
+		if st.Server != "" {
+			// Which server each leg reached is what shows a split handshake.
+			p = st.Server + ": " + p
+		}
 		if st.PersistentAuth != "" {
 			p += ", Persistent-Auth: " + st.PersistentAuth
 		}

@@ -192,6 +192,13 @@ func findingEvent(row scan.Row, ref scan.Ref, g *scan.Group, about string) obj {
 		}
 	}
 	ev["rule"] = rule
+	// The servers the finding involves: a split handshake's several, else
+	// the trace's own.
+	if hosts := ref.Servers; len(hosts) > 0 {
+		ev["related"] = obj{"hosts": hosts}
+	} else if row.Server != "" {
+		ev["related"] = obj{"hosts": []string{row.Server}}
+	}
 	if msg != "" {
 		ev["message"] = msg
 	}

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -31,8 +32,11 @@ type aggregator struct {
 	// findings whose last trace decides whether they are reported.
 	selected                                                 map[string]int // file -> row index
 	statuses, urls, clients, agents, proxies, servers, sites counter
-	groups                                                   map[string]*groupAgg
-	slowest                                                  []Row
+	// serverRules counts findings above info by server and rule
+	// ("server\x00rule"), for the server × rule table.
+	serverRules counter
+	groups      map[string]*groupAgg
+	slowest     []Row
 	// owned holds one copy of each string a row keeps (see own).
 	owned map[string]string
 	// kept finds a kept trace by file, to attach the sequence findings
@@ -84,7 +88,7 @@ func newAggregator(opts Options) *aggregator {
 		selected: map[string]int{},
 		kept:     map[string]*DiagnosedTrace{},
 		statuses: counter{}, urls: counter{}, clients: counter{}, agents: counter{}, proxies: counter{},
-		servers: counter{}, sites: counter{},
+		servers: counter{}, sites: counter{}, serverRules: counter{},
 		groups: map[string]*groupAgg{},
 		owned:  map[string]string{},
 	}
@@ -320,11 +324,35 @@ func (a *aggregator) addFinding(f *diagnose.Finding, row Row, s *diagnose.Subjec
 	ga.clients.add(row.Client)
 	ga.agents.add(row.UserAgent)
 	ga.urls.add(row.Verb + " " + freb.URLPath(row.URL))
-	ga.servers.add(row.Server)
+	// A handshake finding is credited to every server its steps reached
+	// (a split handshake is two servers' problem), a trace finding to the
+	// server that wrote the trace.
+	servers := involvedServers(f, row.Server)
+	for _, srv := range servers {
+		ga.servers.add(srv)
+		if f.Severity > diagnose.Info {
+			a.serverRules.add(srv + "\x00" + f.Rule)
+		}
+	}
 	if s != nil && s.Proxy.Present {
 		ga.vendors.add(s.Proxy.Vendor)
 	}
 	a.keepExample(g, *f, row.Time)
+}
+
+// involvedServers lists, once each and in order, the servers of a
+// finding's handshake steps, or the trace's server when it has none.
+func involvedServers(f *diagnose.Finding, server string) []string {
+	var out []string
+	for _, st := range f.Sequence {
+		if st.Server != "" && !slices.Contains(out, st.Server) {
+			out = append(out, st.Server)
+		}
+	}
+	if len(out) == 0 && server != "" {
+		out = append(out, server)
+	}
+	return out
 }
 
 // lastTrace is the trace a finding is reported on: the only one, or the
@@ -383,7 +411,14 @@ func (a *aggregator) finish() *Result {
 				continue
 			}
 			row := &r.Traces[idx]
-			row.Findings = append(row.Findings, a.ref(&f, seq.Vendor))
+			ref := a.ref(&f, seq.Vendor)
+			if servers := involvedServers(&f, ""); len(servers) > 1 {
+				for i := range servers {
+					servers[i] = a.own(servers[i])
+				}
+				ref.Servers = servers
+			}
+			row.Findings = append(row.Findings, ref)
 			a.addFinding(&f, *row, nil)
 			if ga := a.groups[groupKey(&f)]; ga != nil && seq.Vendor != "" {
 				ga.vendors.add(seq.Vendor)
@@ -433,11 +468,28 @@ func (a *aggregator) finish() *Result {
 	r.Tables = Tables{
 		Statuses: a.statuses.top(0), TopURLs: a.urls.top(top), TopClients: a.clients.top(top),
 		TopUserAgents: a.agents.top(top), Proxies: a.proxies.top(top), Slowest: a.slowest,
-		Timeline: timeline(r.Traces),
+		Timeline: timeline(r.Traces), ServerRules: serverRules(a.serverRules),
 	}
 	if r.Tables.Slowest == nil {
 		r.Tables.Slowest = []Row{}
 	}
 	r.Started = a.started
 	return r
+}
+
+// serverRules turns the server × rule counter into rows, servers in name
+// order, rules in name order within each.
+func serverRules(c counter) []ServerRule {
+	out := make([]ServerRule, 0, len(c))
+	for k, n := range c {
+		srv, rule, _ := strings.Cut(k, "\x00")
+		out = append(out, ServerRule{Server: srv, Rule: rule, Count: n})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Server != out[j].Server {
+			return out[i].Server < out[j].Server
+		}
+		return out[i].Rule < out[j].Rule
+	})
+	return out
 }

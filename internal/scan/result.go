@@ -125,6 +125,16 @@ type Tables struct {
 	Proxies       []Count  `json:"proxies"`
 	Slowest       []Row    `json:"slowest"`
 	Timeline      []Bucket `json:"timeline"`
+	// ServerRules counts findings (above info) per server and rule; a
+	// handshake finding counts once for each server its steps reached.
+	ServerRules []ServerRule `json:"serverRules"`
+}
+
+// ServerRule is one cell of the server × rule table.
+type ServerRule struct {
+	Server string `json:"server"`
+	Rule   string `json:"rule"`
+	Count  int    `json:"count"`
 }
 
 // Bucket counts traces by status class in one time slice.
@@ -188,6 +198,10 @@ type Ref struct {
 	// none written for that vendor). Not in the JSON report, where each
 	// group carries its fix once rather than on every trace.
 	Fix string `json:"-"`
+	// Servers are the servers a handshake finding's steps reached, in
+	// order, when there are several (a split handshake); empty otherwise,
+	// the row's server being the only one.
+	Servers []string `json:"servers,omitempty"`
 }
 
 // FileError is a file that could not be read.

@@ -24,6 +24,7 @@ CREATE TABLE IF NOT EXISTS frebscan_events
     `event.module`              String,
     `event.dataset`             String,
     `host.name`                 String,   -- the IIS server (<Computer>)
+    `related.hosts`             Array(String),  -- finding lines: every server a handshake reached
     `source.address`            String,   -- TCP peer IIS saw (the load balancer)
     `source.ip`                 String,
     `source.port`               UInt16,
