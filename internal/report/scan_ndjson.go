@@ -144,6 +144,9 @@ func traceEvent(row scan.Row) obj {
 	ev := baseEvent(row, "")
 	e := ev["event"].(obj)
 	e["kind"] = "event"
+	// One value each, on every line: ClickHouse treats Array columns
+	// sharing a prefix (event.category, event.type) as one nested
+	// structure and rejects a row whose arrays differ in length.
 	e["category"], e["type"] = []string{"web"}, []string{"access"}
 	x := ev["frebscan"].(obj)
 	x["auth"], x["truncated"], x["warnings"], x["findings"] = row.Auth, row.Truncated, row.Warnings, len(row.Findings)
