@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/frebscan/frebscan/internal/corpus"
 	"github.com/frebscan/frebscan/internal/gen"
 	"github.com/frebscan/frebscan/internal/scan"
 )
@@ -185,8 +186,8 @@ func checkType(d *ecsField, v any) error {
 }
 
 // TestNDJSONFieldsAreECS: every field of every line of the NDJSON report
-// (samples, the reader's test traces and a generated corpus with IPv6,
-// proxies and every status) exists in ECS with the type written, and
+// (samples, the reader's test traces, a generated corpus with proxies and
+// every status, and the real corpus when present) exists in ECS with the type written, and
 // custom fields are only under frebscan.*.
 func TestNDJSONFieldsAreECS(t *testing.T) {
 	defs := loadECS(t)
@@ -195,9 +196,13 @@ func TestNDJSONFieldsAreECS(t *testing.T) {
 	if err := gen.WriteCorpus(dir, opt); err != nil {
 		t.Fatal(err)
 	}
+	inputs := []string{"../../samples", "../freb/testdata", dir}
+	if real := corpus.Dir(); real != "" {
+		inputs = append(inputs, real) // traces from other sites: IPv6 peers, no proxy, odd URLs
+	}
 	seen := map[string]bool{}
 	for _, format := range []string{"ndjson", "ndjson-flat"} {
-		r, err := scan.Run(context.Background(), scanOptions(scan.Options{Inputs: []string{"../../samples", "../freb/testdata", dir}}))
+		r, err := scan.Run(context.Background(), scanOptions(scan.Options{Inputs: inputs}))
 		if err != nil {
 			t.Fatal(err)
 		}
