@@ -9,7 +9,7 @@ CAMPAIGN_FUZZTIME ?= 150s
 MIN_EXECS   ?= 10000000
 PKGS        := ./...
 
-.PHONY: all build release release-check test test-windows fmt-check vet staticcheck unit cross fuzz fuzz-campaign bench bench-go bench-peers samples clean
+.PHONY: all build release release-check test test-windows test-clickhouse fmt-check vet staticcheck unit cross fuzz fuzz-campaign bench bench-go bench-peers samples clean
 
 all: build
 
@@ -45,6 +45,12 @@ staticcheck:
 unit:
 	$(GO) test -race -count=1 -timeout 20m $(PKGS)
 	$(GO) test -count=1 -run 'TestSameBytesWhateverWorkers' ./internal/cli
+
+# A real engine: frebscan's ndjson-flat output loaded into ClickHouse (Debian's
+# clickhouse-server, installed if missing) and the documented queries checked
+# against the JSON report. Starts and stops its own server on 127.0.0.1.
+test-clickhouse:
+	GO=$(GO) .ci/clickhouse/test.sh
 
 # Windows is where frebscan runs in production: a change that breaks the
 # Windows build must fail here, not on an Exchange server.

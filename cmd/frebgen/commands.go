@@ -32,6 +32,21 @@ func corpus(args []string) error {
 	return gen.WriteCorpus(*out, opts)
 }
 
+func fleet(args []string) error {
+	fs := flag.NewFlagSet("fleet", flag.ContinueOnError)
+	var opts gen.FleetOptions
+	out := fs.String("o", "fleet", "directory to write")
+	fs.IntVar(&opts.Servers, "servers", 20, "number of servers")
+	fs.IntVar(&opts.Traces, "n", 5000, "number of traces per server")
+	fs.Int64Var(&opts.Seed, "seed", 1, "seed; the same seed writes the same files")
+	fs.IntVar(&opts.Hours, "hours", 10, "hours the traces' timestamps spread over")
+	fs.BoolVar(&opts.Padded, "padded", false, "pad traces to 20-500 KB like the corpus")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	return gen.WriteFleet(*out, opts)
+}
+
 func huge(args []string) (err error) {
 	fs := flag.NewFlagSet("huge", flag.ContinueOnError)
 	out := fs.String("o", "huge.xml", "file to write")

@@ -3,6 +3,7 @@
 //
 //	frebgen samples -o samples
 //	frebgen corpus -n 3000 -o DIR -seed 1
+//	frebgen fleet -servers 20 -n 5000 -o DIR -seed 1
 //	frebgen huge -size 1GiB -o FILE
 //
 // It uses the standard flag package rather than cobra so the single-dash
@@ -20,6 +21,8 @@ import (
 const usage = `usage:
   frebgen samples [-o DIR]                      one directory per diagnostic rule + README.md
   frebgen corpus  [-n N] [-o DIR] [-seed S]     mixed FailedReqLogFiles tree (W3SVC1, W3SVC2)
+  frebgen fleet   [-servers N] [-n N] [-o DIR] [-seed S] [-padded]
+                                                one folder per server (EX01/W3SVC1/…), N traces each
   frebgen huge    [-size 1GiB] [-o FILE]        one very large trace, streamed
 `
 
@@ -37,7 +40,7 @@ func run(args []string, stderr io.Writer) error {
 		fmt.Fprint(stderr, usage)
 		return flag.ErrHelp
 	}
-	cmds := map[string]func([]string) error{"samples": samples, "corpus": corpus, "huge": huge}
+	cmds := map[string]func([]string) error{"samples": samples, "corpus": corpus, "fleet": fleet, "huge": huge}
 	cmd, ok := cmds[args[0]]
 	if !ok {
 		fmt.Fprint(stderr, usage)

@@ -133,14 +133,19 @@ func TestScanFormatsAndOutput(t *testing.T) {
 				t.Fatalf("ndjson line lacks %s", k)
 			}
 		}
-		switch ev["event"].(map[string]any)["kind"] {
-		case "event":
+		// Trace lines are events without a rule; finding lines carry one
+		// (alerts, or events when informational).
+		rule, isFinding := ev["rule"].(map[string]any)
+		switch kind := ev["event"].(map[string]any)["kind"]; {
+		case !isFinding && kind == "event":
 			traces++
-		case "alert":
+		case isFinding && kind == "alert":
 			alerts++
-			if ev["rule"].(map[string]any)["id"] == "" {
+			if rule["id"] == "" {
 				t.Error("alert without rule.id")
 			}
+		case !isFinding:
+			t.Errorf("trace line of kind %v", kind)
 		}
 	}
 	if traces == 0 || alerts == 0 {

@@ -236,6 +236,10 @@ func FormatSteps(steps []SequenceStep) string {
 	parts := make([]string, len(steps))
 	for i, st := range steps {
 		p := fmt.Sprintf("%s %s (%s", st.Verb, st.Status, st.Auth)
+		if st.Server != "" {
+			// Which server each leg reached is what shows a split handshake.
+			p = st.Server + ": " + p
+		}
 		if st.PersistentAuth != "" {
 			p += ", Persistent-Auth: " + st.PersistentAuth
 		}

@@ -63,6 +63,12 @@ var (
 // CorpusScenario returns the i-th scenario of a corpus; it is what
 // WriteCorpus writes, exposed so tests can check one without the disk.
 func CorpusScenario(opt CorpusOptions, i int) Scenario {
+	return corpusScenario(opt, i, "", true)
+}
+
+// corpusScenario is CorpusScenario on a given server ("" for one of four
+// picked at random), padded to a realistic size or not.
+func corpusScenario(opt CorpusOptions, i int, server string, padded bool) Scenario {
 	rng := rand.New(rand.NewSource(opt.Seed*1_000_003 + int64(i)))
 	spread := time.Duration(opt.Hours) * time.Hour / time.Duration(max(opt.Files, 1))
 	start := opt.Start.Add(spread*time.Duration(i) + time.Duration(rng.Int63n(int64(spread)+1)))
@@ -73,6 +79,9 @@ func CorpusScenario(opt CorpusOptions, i int) Scenario {
 		ua:     corpusAgents[rng.Intn(len(corpusAgents))],
 		url:    "https://mail.contoso.com:443" + corpusPaths[rng.Intn(len(corpusPaths))],
 		body:   ewsSOAP, server: fmt.Sprintf("EX16-%02d", 1+rng.Intn(4)),
+	}
+	if server != "" {
+		r.server = server
 	}
 	var s Scenario
 	switch x := rng.Float64(); {
@@ -110,6 +119,9 @@ func CorpusScenario(opt CorpusOptions, i int) Scenario {
 		s = sm.Traces[rng.Intn(len(sm.Traces))]
 		s.Seed, s.ActivityID, s.Start = seed, "", start
 		s.Client.Port = 1024 + rng.Intn(64000)
+		if server != "" {
+			s.Computer = server
+		}
 	}
 	if rng.Intn(4) == 0 {
 		s.SiteID = 2
@@ -117,7 +129,11 @@ func CorpusScenario(opt CorpusOptions, i int) Scenario {
 	} else {
 		s.SiteID = 1
 	}
-	pad(&s, rng)
+	if padded {
+		pad(&s, rng)
+	} else {
+		s.Quiet = true
+	}
 	return s
 }
 

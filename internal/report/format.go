@@ -59,6 +59,7 @@ var formats = []Format{
 	{Name: "text", Scan: onResult(writeScanText), Show: writeShowText, Rules: writeRulesText},
 	{Name: "json", Scan: onResult(writeScanJSON), Show: writeShowJSON, Rules: writeRulesJSON},
 	{Name: "ndjson", Scan: onResult(writeScanNDJSON)},
+	{Name: "ndjson-flat", Scan: onResult(writeScanNDJSONFlat)},
 	{Name: "csv", Scan: onResult(writeScanCSV)},
 	{Name: "html", Scan: onResult(writeScanHTML), Show: writeShowHTML},
 	{Name: "markdown", Rules: writeRulesMarkdown},

@@ -43,14 +43,16 @@ type htmlPage struct {
 	Groups    []htmlGroup
 	Info      []htmlGroup
 	Sequences []htmlSeq
-	Timeline  *htmlTimeline
-	Statuses  []htmlBar
-	TopURLs   []htmlBar
-	Clients   []htmlBar
-	Agents    []htmlBar
-	Rows      []htmlRow
-	PageRows  int
-	Detailed  int
+	// ServerRules is the server × rule table (nil without findings).
+	ServerRules *serverMatrix
+	Timeline    *htmlTimeline
+	Statuses    []htmlBar
+	TopURLs     []htmlBar
+	Clients     []htmlBar
+	Agents      []htmlBar
+	Rows        []htmlRow
+	PageRows    int
+	Detailed    int
 	// DetailNote says which traces are shown in full when not all are.
 	DetailNote   string
 	Unreadable   []scan.FileError
@@ -91,9 +93,9 @@ type htmlEvidence struct {
 }
 
 type htmlStep struct {
-	Verb, Status, Class, Auth, PersistentAuth, Time, FEServer, ErrorCode string
-	Bad                                                                  bool
-	Link                                                                 htmlLink
+	Verb, Status, Class, Auth, PersistentAuth, Time, FEServer, ErrorCode, Server string
+	Bad                                                                          bool
+	Link                                                                         htmlLink
 }
 
 type htmlSeq struct {
@@ -159,6 +161,10 @@ func buildPage(r *scan.Result, opts Options) *htmlPage {
 	p.Summary = summarise(r)
 	p.Title = "frebscan: " + p.Summary.Lead
 	p.Sequences = sequences(r, link)
+	if len(r.Tables.ServerRules) > 0 {
+		m := matrixOf(r.Tables.ServerRules)
+		p.ServerRules = &m
+	}
 	p.Timeline = timelineChart(r.Tables.Timeline)
 	p.Statuses = bars(r.Tables.Statuses, 12)
 	p.TopURLs = bars(r.Tables.TopURLs, 10)
@@ -252,7 +258,7 @@ func steps(in []diagnose.SequenceStep, link func(string) htmlLink) []htmlStep {
 	out := make([]htmlStep, 0, len(in))
 	for _, st := range in {
 		hs := htmlStep{Verb: st.Verb, Status: st.Status, Class: statusClass(st.Code, st.Status), Auth: st.Auth,
-			PersistentAuth: st.PersistentAuth, FEServer: st.FEServer}
+			PersistentAuth: st.PersistentAuth, FEServer: st.FEServer, Server: st.Server}
 		hs.Bad = hs.Class == "s4" || hs.Class == "s5"
 		if !st.Time.IsZero() {
 			hs.Time = st.Time.UTC().Format("15:04:05.000")

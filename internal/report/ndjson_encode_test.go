@@ -24,6 +24,7 @@ func TestLineEncoderMatchesEncodingJSON(t *testing.T) {
 	t.Parallel()
 	values := []any{
 		obj{},
+		obj{"int": int64(44000000), "port": 443, "list": []string{"a", "b"}},
 		obj{"b": 1, "a": "x", "c": obj{"z": true, "y": nil, "x": []string{"web"}}},
 		obj{"nil slice": []string(nil), "empty": []string{}, "int64": int64(-1 << 62), "float": 1.5, "bytes": []byte("raw")},
 		obj{"html": "<script>&</script>", "quote": `say "hi" \ now`, "ctl": "a\x00b\tc\nd\re\x7f"},
@@ -50,23 +51,29 @@ func TestNDJSONUnchanged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got bytes.Buffer
-	if err := writeScan(&got, "ndjson", r, Options{}); err != nil {
-		t.Fatal(err)
-	}
 	groups := map[string]*scan.Group{}
 	for i := range r.Findings {
 		groups[r.Findings[i].Rule] = &r.Findings[i]
 	}
-	var want bytes.Buffer
-	for _, row := range r.Traces {
-		want.Write(reference(t, traceEvent(row, r.Tool)))
-		for _, ref := range row.Findings {
-			want.Write(reference(t, findingEvent(row, ref, groups[ref.Rule], r.Tool)))
+	for _, format := range []string{"ndjson", "ndjson-flat"} {
+		var got bytes.Buffer
+		if err := writeScan(&got, format, r, Options{}); err != nil {
+			t.Fatal(err)
 		}
-	}
-	if want.Len() == 0 || !bytes.Equal(got.Bytes(), want.Bytes()) {
-		t.Errorf("NDJSON differs from encoding/json's (%d vs %d bytes)", got.Len(), want.Len())
+		shape := func(ev obj) obj { return ev }
+		if format == "ndjson-flat" {
+			shape = flatten
+		}
+		var want bytes.Buffer
+		for _, row := range r.Traces {
+			want.Write(reference(t, shape(traceEvent(row))))
+			for i, ref := range row.Findings {
+				want.Write(reference(t, shape(findingEvent(row, ref, groups[ref.Rule], about(row.Findings, i)))))
+			}
+		}
+		if want.Len() == 0 || !bytes.Equal(got.Bytes(), want.Bytes()) {
+			t.Errorf("%s differs from encoding/json's (%d vs %d bytes)", format, got.Len(), want.Len())
+		}
 	}
 }
 

@@ -44,6 +44,7 @@ func writeScanText(w io.Writer, r *scan.Result, opts Options) error {
 			b.WriteString("\n")
 		}
 	}
+	serverRuleTable(&b, r.Tables.ServerRules, s)
 	countTable(&b, "Status codes", "Status", r.Tables.Statuses, s, 20)
 	countTable(&b, "Top URLs", "URL", r.Tables.TopURLs, s, 0)
 	countTable(&b, "Top clients", "Client", r.Tables.TopClients, s, 0)
@@ -124,6 +125,71 @@ func writeGroup(b *strings.Builder, g *scan.Group, s Style) {
 		line("Open", "frebscan show "+quoteArg(g.Example))
 	}
 	b.WriteString("\n")
+}
+
+// serverRuleTable is the server × rule table in a terminal's width: one
+// row per server, its findings by rule, most first. A handshake finding
+// counts for every server its steps reached.
+func serverRuleTable(b *strings.Builder, cells []scan.ServerRule, s Style) {
+	if len(cells) == 0 {
+		return
+	}
+	tw := s.table("Findings by server")
+	tw.AppendHeader(table.Row{"Server", "Findings", "By rule"})
+	tw.SetColumnConfigs([]table.ColumnConfig{{Number: 3, WidthMax: s.valueWidth(30), WidthMaxEnforcer: text.WrapSoft}})
+	for _, row := range matrixOf(cells).Rows {
+		var parts []string
+		for _, c := range row.ByCount {
+			parts = append(parts, fmt.Sprintf("%s %d", c.Key, c.Count))
+		}
+		tw.AppendRow(table.Row{row.Server, row.Total, strings.Join(parts, ", ")})
+	}
+	b.WriteString(tw.Render() + "\n\n")
+}
+
+// serverMatrix is the server × rule table: rules as columns (by name),
+// servers as rows (by name).
+type serverMatrix struct {
+	Rules []string
+	Rows  []serverRow
+}
+
+type serverRow struct {
+	Server string
+	Total  int
+	// Cells are the counts in Rules order, 0 where none.
+	Cells []int
+	// ByCount are the non-zero cells, most first.
+	ByCount []scan.Count
+}
+
+func matrixOf(cells []scan.ServerRule) serverMatrix {
+	var m serverMatrix
+	col := map[string]int{}
+	for _, c := range cells {
+		if _, ok := col[c.Rule]; !ok {
+			col[c.Rule] = 0
+			m.Rules = append(m.Rules, c.Rule)
+		}
+	}
+	sort.Strings(m.Rules)
+	for i, r := range m.Rules {
+		col[r] = i
+	}
+	for _, c := range cells {
+		if len(m.Rows) == 0 || m.Rows[len(m.Rows)-1].Server != c.Server {
+			m.Rows = append(m.Rows, serverRow{Server: c.Server, Cells: make([]int, len(m.Rules))})
+		}
+		row := &m.Rows[len(m.Rows)-1]
+		row.Cells[col[c.Rule]] += c.Count
+		row.Total += c.Count
+		row.ByCount = append(row.ByCount, scan.Count{Key: c.Rule, Count: c.Count})
+	}
+	for i := range m.Rows {
+		bc := m.Rows[i].ByCount
+		sort.SliceStable(bc, func(x, y int) bool { return bc[x].Count > bc[y].Count })
+	}
+	return m
 }
 
 func countTable(b *strings.Builder, title, key string, counts []scan.Count, s Style, limit int) {

@@ -1,8 +1,10 @@
 package scan
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -30,8 +32,11 @@ type aggregator struct {
 	// findings whose last trace decides whether they are reported.
 	selected                                                 map[string]int // file -> row index
 	statuses, urls, clients, agents, proxies, servers, sites counter
-	groups                                                   map[string]*groupAgg
-	slowest                                                  []Row
+	// serverRules counts findings above info by server and rule
+	// ("server\x00rule"), for the server × rule table.
+	serverRules counter
+	groups      map[string]*groupAgg
+	slowest     []Row
 	// owned holds one copy of each string a row keeps (see own).
 	owned map[string]string
 	// kept finds a kept trace by file, to attach the sequence findings
@@ -92,7 +97,7 @@ func newAggregator(opts Options) *aggregator {
 		selected: map[string]int{},
 		kept:     map[string]*DiagnosedTrace{},
 		statuses: counter{}, urls: counter{}, clients: counter{}, agents: counter{}, proxies: counter{},
-		servers: counter{}, sites: counter{},
+		servers: counter{}, sites: counter{}, serverRules: counter{},
 		groups: map[string]*groupAgg{},
 		owned:  map[string]string{},
 	}
@@ -135,7 +140,11 @@ func (a *aggregator) add(o outcome) {
 		if !a.opts.Filter.findingMatch(f) {
 			continue
 		}
-		refs = append(refs, Ref{Rule: f.Rule, Severity: f.Severity, Confidence: f.Confidence, Summary: f.Summary})
+		vendor := ""
+		if s.Proxy.Present {
+			vendor = s.Proxy.Vendor
+		}
+		refs = append(refs, a.ref(f, vendor))
 		a.addFinding(f, row, s)
 	}
 	if len(a.opts.Filter.Rules) > 0 && len(refs) == 0 {
@@ -150,16 +159,27 @@ func (a *aggregator) add(o outcome) {
 	r.Traces = append(r.Traces, row)
 }
 
+// ref is a finding as its trace's row keeps it, with the fix for the
+// vendor in front of that trace (or handshake).
+func (a *aggregator) ref(f *diagnose.Finding, vendor string) Ref {
+	r := Ref{Rule: f.Rule, Severity: f.Severity, Confidence: f.Confidence, Summary: f.Summary, Vendor: a.own(vendor)}
+	if rule := a.opts.Engine.Rule(f.Rule); rule != nil {
+		r.Fix = rule.FixFor(vendor)
+	}
+	return r
+}
+
 func (a *aggregator) row(o outcome, when time.Time) Row {
 	t, s := o.trace, o.subject
-	client := s.Proxy.ClientAddress
+	client, clientPort := s.Proxy.ClientAddress, s.Proxy.ClientPort
 	if client == "" {
-		client = t.ClientAddress
+		client, clientPort = t.ClientAddress, t.ClientPort
 	}
 	row := Row{
 		File: t.File, Time: when, Server: t.Server, SiteID: t.SiteID, AppPool: t.AppPoolID,
 		Verb: t.Verb, URL: t.URL, Status: t.Status(), StatusCode: t.StatusCode, SubStatus: t.SubStatusCode,
-		TimeTakenMs: t.TimeTakenMs, FailureReason: t.FailureReason, Client: client,
+		TimeTakenMs: t.TimeTakenMs, FailureReason: t.FailureReason, Client: client, ClientPort: clientPort,
+		RemoteAddress: t.ClientAddress, RemotePort: t.ClientPort, ID: requestID(t),
 		UserAgent: s.Client.UserAgent, ClientFamily: s.Client.Family, Auth: diagnose.AuthLabel(s.Auth, s.HasAuth),
 		Truncated: t.Truncated, Warnings: len(t.Warnings), Bytes: o.size,
 	}
@@ -177,8 +197,28 @@ func (a *aggregator) row(o outcome, when time.Time) Row {
 	}
 	row.Server, row.SiteID, row.AppPool, row.Verb = a.own(row.Server), a.own(row.SiteID), a.own(row.AppPool), a.own(row.Verb)
 	row.URL, row.FailureReason, row.Client = a.own(row.URL), a.own(row.FailureReason), a.own(row.Client)
+	row.RemoteAddress = a.own(row.RemoteAddress)
 	row.UserAgent, row.ClientFamily, row.ErrorModule = a.own(row.UserAgent), a.own(row.ClientFamily), a.own(row.ErrorModule)
 	return row
+}
+
+// requestID is Row.ID: what names one request across runs and machines.
+// The path as given is left out on purpose: a central scan over
+// \\EX01\c$\inetpub\logs and a local scan of the same folder must give
+// the same ID.
+func requestID(t *freb.Trace) [16]byte {
+	name := t.File
+	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
+		name = name[i+1:] // either separator: a Windows path read on Linux
+	}
+	h := sha256.New()
+	for _, s := range []string{t.Server, name, t.Start.UTC().Format(time.RFC3339Nano), t.ActivityID, t.URL} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	var id [16]byte
+	copy(id[:], h.Sum(nil))
+	return id
 }
 
 // own returns a copy of s that shares memory with nothing the reader
@@ -293,7 +333,16 @@ func (a *aggregator) addFinding(f *diagnose.Finding, row Row, s *diagnose.Subjec
 	ga.clients.add(row.Client)
 	ga.agents.add(row.UserAgent)
 	ga.urls.add(row.Verb + " " + freb.URLPath(row.URL))
-	ga.servers.add(row.Server)
+	// A handshake finding is credited to every server its steps reached
+	// (a split handshake is two servers' problem), a trace finding to the
+	// server that wrote the trace.
+	servers := involvedServers(f, row.Server)
+	for _, srv := range servers {
+		ga.servers.add(srv)
+		if f.Severity > diagnose.Info {
+			a.serverRules.add(srv + "\x00" + f.Rule)
+		}
+	}
 	if s != nil && s.Proxy.Present {
 		ga.vendors.add(s.Proxy.Vendor)
 	}
@@ -324,6 +373,21 @@ func (a *aggregator) dropSupersededBy(f diagnose.Finding, fs []diagnose.Finding)
 		if !a.opts.Engine.Supersedes(f.Rule, x.Rule) {
 			out = append(out, x)
 		}
+	}
+	return out
+}
+
+// involvedServers lists, once each and in order, the servers of a
+// finding's handshake steps, or the trace's server when it has none.
+func involvedServers(f *diagnose.Finding, server string) []string {
+	var out []string
+	for _, st := range f.Sequence {
+		if st.Server != "" && !slices.Contains(out, st.Server) {
+			out = append(out, st.Server)
+		}
+	}
+	if len(out) == 0 && server != "" {
+		out = append(out, server)
 	}
 	return out
 }
@@ -432,7 +496,14 @@ func (a *aggregator) finish() *Result {
 				continue
 			}
 			a.retractSuperseded(f, row)
-			row.Findings = append(row.Findings, Ref{Rule: f.Rule, Severity: f.Severity, Confidence: f.Confidence, Summary: f.Summary})
+			ref := a.ref(&f, seq.Vendor)
+			if servers := involvedServers(&f, ""); len(servers) > 1 {
+				for i := range servers {
+					servers[i] = a.own(servers[i])
+				}
+				ref.Servers = servers
+			}
+			row.Findings = append(row.Findings, ref)
 			a.addFinding(&f, *row, nil)
 			if ga := a.groups[groupKey(&f)]; ga != nil && seq.Vendor != "" {
 				ga.vendors.add(seq.Vendor)
@@ -482,11 +553,28 @@ func (a *aggregator) finish() *Result {
 	r.Tables = Tables{
 		Statuses: a.statuses.top(0), TopURLs: a.urls.top(top), TopClients: a.clients.top(top),
 		TopUserAgents: a.agents.top(top), Proxies: a.proxies.top(top), Slowest: a.slowest,
-		Timeline: timeline(r.Traces),
+		Timeline: timeline(r.Traces), ServerRules: serverRules(a.serverRules),
 	}
 	if r.Tables.Slowest == nil {
 		r.Tables.Slowest = []Row{}
 	}
 	r.Started = a.started
 	return r
+}
+
+// serverRules turns the server × rule counter into rows, servers in name
+// order, rules in name order within each.
+func serverRules(c counter) []ServerRule {
+	out := make([]ServerRule, 0, len(c))
+	for k, n := range c {
+		srv, rule, _ := strings.Cut(k, "\x00")
+		out = append(out, ServerRule{Server: srv, Rule: rule, Count: n})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Server != out[j].Server {
+			return out[i].Server < out[j].Server
+		}
+		return out[i].Rule < out[j].Rule
+	})
+	return out
 }

@@ -125,6 +125,16 @@ type Tables struct {
 	Proxies       []Count  `json:"proxies"`
 	Slowest       []Row    `json:"slowest"`
 	Timeline      []Bucket `json:"timeline"`
+	// ServerRules counts findings (above info) per server and rule; a
+	// handshake finding counts once for each server its steps reached.
+	ServerRules []ServerRule `json:"serverRules"`
+}
+
+// ServerRule is one cell of the server × rule table.
+type ServerRule struct {
+	Server string `json:"server"`
+	Rule   string `json:"rule"`
+	Count  int    `json:"count"`
 }
 
 // Bucket counts traces by status class in one time slice.
@@ -148,18 +158,30 @@ type Row struct {
 	TimeTakenMs   int64     `json:"timeTakenMs"`
 	FailureReason string    `json:"failureReason"`
 	// Client is the original client address when a proxy header kept it,
-	// else the TCP peer IIS saw.
-	Client       string `json:"client"`
-	UserAgent    string `json:"userAgent,omitempty"`
-	ClientFamily string `json:"clientFamily,omitempty"`
-	Proxy        string `json:"proxy,omitempty"`
-	Auth         string `json:"auth"`
-	ErrorModule  string `json:"errorModule,omitempty"`
-	ErrorCode    string `json:"errorCode,omitempty"`
-	Findings     []Ref  `json:"findings"`
-	Truncated    bool   `json:"truncated"`
-	Warnings     int    `json:"warnings"`
-	Bytes        int64  `json:"bytes"`
+	// else the TCP peer IIS saw; ClientPort is its port when known.
+	Client     string `json:"client"`
+	ClientPort int    `json:"clientPort,omitempty"`
+	// RemoteAddress and RemotePort are the TCP peer IIS saw (the
+	// RemoteAddress and RemotePort of the trace, IIS's c-ip): the load
+	// balancer when there is one.
+	RemoteAddress string `json:"remoteAddress,omitempty"`
+	RemotePort    int    `json:"remotePort,omitempty"`
+	// ID identifies the request whatever run or machine reads it: a hash
+	// of the server, the file's base name, the request's start time and
+	// its activity ID (IIS reuses fr000001.xml once the folder is full,
+	// so a name alone is not an identity). NDJSON derives event.id from
+	// it so that re-shipping a trace overwrites rather than duplicates.
+	ID           [16]byte `json:"-"`
+	UserAgent    string   `json:"userAgent,omitempty"`
+	ClientFamily string   `json:"clientFamily,omitempty"`
+	Proxy        string   `json:"proxy,omitempty"`
+	Auth         string   `json:"auth"`
+	ErrorModule  string   `json:"errorModule,omitempty"`
+	ErrorCode    string   `json:"errorCode,omitempty"`
+	Findings     []Ref    `json:"findings"`
+	Truncated    bool     `json:"truncated"`
+	Warnings     int      `json:"warnings"`
+	Bytes        int64    `json:"bytes"`
 }
 
 // Ref is a finding on one trace, by rule.
@@ -168,6 +190,18 @@ type Ref struct {
 	Severity   diagnose.Severity   `json:"severity"`
 	Confidence diagnose.Confidence `json:"confidence"`
 	Summary    string              `json:"summary,omitempty"`
+	// Vendor is the proxy vendor in front of this finding's own trace (or
+	// handshake), not the rule's most common one across the scan: a KEMP
+	// trace must not be told the F5 fix. Empty when no proxy was seen.
+	Vendor string `json:"vendor,omitempty"`
+	// Fix is the rule's fix for Vendor (its general fix when the rule has
+	// none written for that vendor). Not in the JSON report, where each
+	// group carries its fix once rather than on every trace.
+	Fix string `json:"-"`
+	// Servers are the servers a handshake finding's steps reached, in
+	// order, when there are several (a split handshake); empty otherwise,
+	// the row's server being the only one.
+	Servers []string `json:"servers,omitempty"`
 }
 
 // FileError is a file that could not be read.
