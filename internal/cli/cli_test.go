@@ -159,7 +159,7 @@ func TestVersion(t *testing.T) {
 }
 
 // TestReportsNameTheBuild: the version reaches every report a scan writes
-// (JSON tool, NDJSON agent.version, the HTML page), so a report sent on
+// (JSON tool, NDJSON frebscan.tool, the HTML page), so a report sent on
 // names the build that wrote it.
 func TestReportsNameTheBuild(t *testing.T) {
 	in := version.Get()
@@ -167,7 +167,7 @@ func TestReportsNameTheBuild(t *testing.T) {
 		format, want string
 	}{
 		{"json", `"tool": "frebscan ` + in.Version + `"`},
-		{"ndjson", `"agent":{"type":"frebscan","version":"` + in.Version + `"}`},
+		{"ndjson", `"tool":"frebscan ` + in.Version + `"`},
 		{"html", "by frebscan " + in.Version + "."},
 	}
 	for _, tt := range tests {

@@ -66,9 +66,9 @@ func TestNDJSONUnchanged(t *testing.T) {
 		}
 		var want bytes.Buffer
 		for _, row := range r.Traces {
-			want.Write(reference(t, shape(traceEvent(row))))
+			want.Write(reference(t, shape(stamp(traceEvent(row), r.Tool))))
 			for i, ref := range row.Findings {
-				want.Write(reference(t, shape(findingEvent(row, ref, groups[ref.Rule], about(row.Findings, i)))))
+				want.Write(reference(t, shape(stamp(findingEvent(row, ref, groups[ref.Rule], about(row.Findings, i)), r.Tool))))
 			}
 		}
 		if want.Len() == 0 || !bytes.Equal(got.Bytes(), want.Bytes()) {

@@ -53,6 +53,7 @@ func writeEvents(w io.Writer, r *scan.Result, flat bool) error {
 		titles[r.Findings[i].Rule] = &r.Findings[i]
 	}
 	write := func(ev obj) error {
+		ev = stamp(ev, r.Tool)
 		if flat {
 			ev = flatten(ev)
 		}
@@ -76,6 +77,12 @@ func writeEvents(w io.Writer, r *scan.Result, flat bool) error {
 }
 
 type obj = map[string]any
+
+// stamp names the build that wrote an event (agent.* is the shipper's).
+func stamp(ev obj, tool string) obj {
+	ev["frebscan"].(obj)["tool"] = tool
+	return ev
+}
 
 // flatten turns nested objects into one object with dotted keys.
 func flatten(ev obj) obj {

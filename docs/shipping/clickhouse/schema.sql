@@ -55,6 +55,7 @@ CREATE TABLE IF NOT EXISTS frebscan_events
     `frebscan.status`           String,   -- 401.2
     `frebscan.sub_status`       UInt32,
     `frebscan.failure_reason`   String,
+    `frebscan.tool`             String,
     `frebscan.proxy`            String,
     `frebscan.auth`             String,
     `frebscan.error_module`     String,
