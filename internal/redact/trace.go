@@ -82,9 +82,12 @@ func Event(ev freb.Event) freb.Event {
 		case "Buffer":
 			if ev.Name == "GENERAL_REQUEST_ENTITY" && f.Value != "" {
 				f.Value = fmt.Sprintf("<request body, %d bytes, redacted>", len(f.Value))
+			} else {
+				// Error pages quote connection strings and login names.
+				f.Value = Text(f.Value)
 			}
 		default:
-			f.Value = query(f.Value)
+			f.Value = Text(query(f.Value))
 		}
 		data[i] = f
 	}
