@@ -117,6 +117,9 @@ func (b *builder) add(ev *Event) {
 	if t.Server == "" {
 		t.Server = ev.computer
 	}
+	if ev.Time.After(t.End) {
+		t.End = ev.Time
+	}
 	b.step(ev)
 	b.track(ev)
 	b.derive(ev)

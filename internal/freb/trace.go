@@ -39,7 +39,10 @@ type Trace struct {
 	// Server is the Computer of the events: the IIS host that wrote the trace.
 	Server string `json:"server"`
 	// Start is the time of the first event kept (zero when there is none).
-	Start         time.Time `json:"start"`
+	Start time.Time `json:"start"`
+	// End is the time of the last event kept: with Start, how much of the
+	// time taken the events cover.
+	End           time.Time `json:"-"`
 	ClientAddress string    `json:"clientAddress"`
 	ClientPort    int       `json:"clientPort,omitempty"`
 	LocalAddress  string    `json:"localAddress,omitempty"`

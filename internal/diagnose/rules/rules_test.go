@@ -296,6 +296,22 @@ func TestNegativeCases(t *testing.T) {
 		{"request-filtering", setStatus(404, 0)},
 		{"client-ip-lost", dropHeader("Via", "X-Forwarded-For", "X-ClientSide", "Cookie")},
 		{"slow-request", func(tr *freb.Trace) { tr.TimeTakenMs, tr.FailureReason = 120, "STATUS_CODE" }},
+		// The application rules read the error page and the events around
+		// the handler: without them a bare 500 names no exception.
+		{"application-error", func(tr *freb.Trace) { tr.Body, tr.ModuleWarnings, tr.WebEvents = "", nil, nil }},
+		{"app-startup-failed", func(tr *freb.Trace) {
+			setStatus(500, 0)(tr)
+			tr.Errors[0].Module = "ManagedPipelineHandler"
+			tr.Body = ""
+		}},
+		{"compilation-error", func(tr *freb.Trace) { tr.Body, tr.WebEvents, tr.CompileFailures = "Server Error", nil, nil }},
+		{"handler-error", setStatus(404, 0)},
+		{"not-found", setStatus(404, 13)},
+		{"no-default-document", setStatus(403, 4)},
+		{"verb-not-allowed", setStatus(404, 6)},
+		{"rewrite-abort", func(tr *freb.Trace) { tr.RewriteAbort = nil }},
+		{"client-disconnected", func(tr *freb.Trace) { tr.BytesSent = 52428800 + 300 }},
+		{"app-warmup", func(tr *freb.Trace) { tr.TimeTakenMs, tr.FailureReason = 900, "STATUS_CODE" }},
 	}
 	covered := map[string]bool{}
 	for _, tc := range tests {
@@ -313,6 +329,69 @@ func TestNegativeCases(t *testing.T) {
 	for _, r := range Catalogue() {
 		if !covered[r.ID] {
 			t.Errorf("rule %s has no negative case", r.ID)
+		}
+	}
+}
+
+// TestRequestFilteringSourceFilesAreByDesign: a 404.7 on a .cs file is the
+// default protection of source code, reported as info with a fix that does
+// not tell the admin to allow the extension.
+func TestRequestFilteringSourceFilesAreByDesign(t *testing.T) {
+	for _, tc := range []struct {
+		url      string
+		sub      int
+		info     bool
+		mentions string
+	}{
+		{"http://web01/App_Code/Helper.cs", 7, true, ".cs extension"},
+		{"http://web01/Site.master", 7, true, ".master extension"},
+		{"http://web01/bin/Contoso.dll", 8, true, "bin segment"},
+		{"http://web01/files/report.xyz", 7, false, ""},
+	} {
+		tr := &freb.Trace{URL: tc.url, Verb: "GET", StatusCode: 404, SubStatusCode: tc.sub,
+			ErrorStatus: &freb.ErrorStatus{Module: "RequestFilteringModule", HTTPStatus: 404, HTTPSubStatus: tc.sub}}
+		fs := testEngine.Trace(diagnose.NewSubject(tr, diagnose.DefaultSettings()))
+		var got *diagnose.Finding
+		for i := range fs {
+			if fs[i].Rule == "request-filtering" {
+				got = &fs[i]
+			}
+		}
+		if got == nil {
+			t.Fatalf("%s: request-filtering did not fire", tc.url)
+		}
+		if info := got.Severity == diagnose.Info; info != tc.info {
+			t.Errorf("%s: severity %s, want info %v", tc.url, got.Severity, tc.info)
+		}
+		if tc.info && (!strings.Contains(got.Summary, tc.mentions) || !strings.HasPrefix(got.Summary, "by design") || strings.Contains(strings.ToLower(got.Fix), "fileextensions")) {
+			t.Errorf("%s: summary %q fix %q", tc.url, got.Summary, got.Fix)
+		}
+	}
+}
+
+// TestIdleTimeoutNeedsAPath: a reset after a round time on a loopback
+// client without a proxy (a debugger pause on a developer box) is not a
+// device's idle time-out; the same trace from a remote client is, and a
+// day-long pause never is.
+func TestIdleTimeoutNeedsAPath(t *testing.T) {
+	for _, tc := range []struct {
+		client string
+		ms     int64
+		fires  bool
+	}{
+		{"127.0.0.1", 1_800_000, false},
+		{"::1", 1_800_000, false},
+		{"10.1.2.3", 1_800_000, true},
+		{"10.1.2.3", 77_309_000, false},
+	} {
+		tr := &freb.Trace{URL: "http://web01/ews/exchange.asmx", Verb: "POST", StatusCode: 200, TimeTakenMs: tc.ms, ClientAddress: tc.client,
+			IOErrors: []freb.IOError{{Name: "GENERAL_FLUSH_RESPONSE_END", ErrorCode: 0x800704CD}}}
+		fired := false
+		for _, f := range testEngine.Trace(diagnose.NewSubject(tr, diagnose.DefaultSettings())) {
+			fired = fired || f.Rule == "idle-timeout-reset"
+		}
+		if fired != tc.fires {
+			t.Errorf("client %s after %d ms: fired %v, want %v", tc.client, tc.ms, fired, tc.fires)
 		}
 	}
 }
