@@ -81,8 +81,21 @@ func applicationError() Sample {
 		{"Data2", "PHP Fatal error:  Uncaught Error: Call to undefined function mysql_connect() in C:\\inetpub\\shop\\api\\cart.php:12\nStack trace:\n#0 {main}\n  thrown in C:\\inetpub\\shop\\api\\cart.php on line 12\n"}, {"ErrorCode", "5"}}}}
 	b.ResponseHeaders = headers.List{{Name: "Content-Type", Value: "text/html; charset=UTF-8"}, {Name: "Server", Value: "Microsoft-IIS/10.0"}}
 	b.ResponseBody = "PHP Fatal error:  Uncaught Error: Call to undefined function mysql_connect() in C:\\inetpub\\shop\\api\\cart.php:12\n"
-	return Sample{Rule: "application-error", Title: "unhandled SqlException in an ASP.NET page (login failed); a PHP fatal error through FastCGI",
-		Finding: "application error: the exception (database login failed) with the source line; the PHP fatal error with its file and line", Traces: []Scenario{a, b}}
+	// ASP.NET shows the source lines around the failure ("Source Error"):
+	// here a connection string with its password, as pages really leak
+	// them.
+	c := intranet(2103, 1_202_000, "GET", "http://shop.contoso.local:80/reports/sales.aspx")
+	c.Status = Status{500, 0}
+	c.Error = &ModuleError{Module: "ManagedPipelineHandler", Code: CodeOK}
+	c.HandlerEvents = []Extra{webEvent(3005, "WebRequestErrorEvent")}
+	c.ResponseHeaders = htmlResponse()
+	c.ResponseBody = strings.Replace(ysod("System.NullReferenceException", "Object reference not set to an instance of an object.", `C:\inetpub\shop\reports\sales.aspx.cs`, 22,
+		"Contoso.Shop.Reports.Sales.Page_Load(Object sender, EventArgs e) in C:\\inetpub\\shop\\reports\\sales.aspx.cs:22"),
+		"<b>Stack Trace:</b>", "<b> Source Error: </b> <br><br>\r\n<table width=100% bgcolor=\"#ffffcc\"><tr><td><code><pre>\r\n\r\n"+
+			"Line 21:             var cs = &quot;Server=db01;Database=Shop;User Id=reports;Password=Winter2025!;&quot;;\r\n"+
+			"<font color=red>Line 22:             var total = Session[&quot;cart&quot;].ToString();\r\n</font></pre></code></td></tr></table>\r\n<br>\r\n<b>Stack Trace:</b>", 1)
+	return Sample{Rule: "application-error", Title: "unhandled SqlException in an ASP.NET page (login failed); a PHP fatal error through FastCGI; a null reference on a page whose source shows a connection string",
+		Finding: "application error: the exception (database login failed) with the source line; the PHP fatal error with its file and line; the null reference (the password in the page is redacted)", Traces: []Scenario{a, b, c}}
 }
 
 func appStartupFailed() Sample {
