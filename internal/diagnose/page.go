@@ -87,7 +87,7 @@ var (
 	reTag         = regexp.MustCompile(`(?s)<[^>]*>`)
 	reNodeStatus  = regexp.MustCompile(`HTTP status:\s*(\d+)\s*HTTP subStatus:\s*(\d+)`)
 	reNodeHRESULT = regexp.MustCompile(`HRESULT:\s*(0x[0-9a-fA-F]+)`)
-	reASPError    = regexp.MustCompile(`((?:Microsoft [A-Za-z ]+?|ADODB\.\w+|Active Server Pages|Provider))\s*error\s*'([0-9a-fA-F]{8})'\s+(.+?)\s+(/\S+?\.as[pa]),\s*line\s*(\d+)`)
+	reASPError    = regexp.MustCompile(`((?:Microsoft [A-Za-z ]+?|ADODB\.\w+|Active Server Pages|Provider))\s*error\s*'([0-9a-fA-F]{8})'\s+(.+?)\s+(/\S+?\.as[pa])\s*,\s*line\s*(\d+)`)
 	rePHPError    = regexp.MustCompile(`PHP (Fatal error|Parse error|Warning|Notice|Deprecated|Catchable fatal error|Recoverable fatal error):\s+(.*?)\s+in\s+(\S.*?)(?::| on line )(\d+)`)
 	reANCMTitle   = regexp.MustCompile(`HTTP Error (50[02]\.\d+) - ([^<\r\n]+)`)
 	reFrame       = regexp.MustCompile(`^\s*(?:at\s+)?([A-Za-z_][\w.+<>\x60\[\], ]*\.[\w<>\x60]+\([^)]*\))(.*)$`)

@@ -207,6 +207,15 @@ func appException(s *diagnose.Subject) (summary string, ev []diagnose.Evidence, 
 		}
 		return summary, ev, true
 	}
+	if p != nil && p.Kind == diagnose.PageASPNET && (p.Heading == "Runtime Error" || p.Title == "Runtime Error") && t.StatusCode >= 500 {
+		// customErrors mode="RemoteOnly" (the default) hides the
+		// exception from remote clients; ASP.NET still logs it.
+		ev = append(ev, diagnose.Evidence{Where: diagnose.InEvent, Name: "error page", Value: "Runtime Error (details hidden by customErrors)"})
+		if code, ok := webEvent(s, runtimeWebEvents...); ok {
+			ev = append(ev, webEventEvidence(code, s))
+		}
+		return "an unhandled exception whose details customErrors hides from this client: read event 1309 (ASP.NET) in the Application log, or browse the URL on the server", ev, true
+	}
 	for _, w := range t.ModuleWarnings {
 		if msg, where, ok := diagnose.ParsePHPError(w.Data2); ok {
 			ev = append(ev, diagnose.Evidence{Where: diagnose.InEvent, Name: "MODULE_WARNING " + w.Module + " " + w.Data1, Value: s.RevealText(msg)},

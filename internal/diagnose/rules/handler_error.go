@@ -106,6 +106,8 @@ func handlerError(s *diagnose.Subject) *diagnose.Match {
 		return nil
 	case ancmModule(s) && t.StatusCode >= 500 && (module == "" || strings.HasPrefix(module, "AspNetCoreModule") && code == 0):
 		return match("the ASP.NET Core app answered " + s.Status() + " itself; the ASP.NET Core Module relayed it")
+	case t.StatusCode == 503 && t.ErrorStatus != nil && infrastructure503(t.ErrorStatus.Description):
+		return nil // app-pool-unavailable: the application is going away, it did not choose 503
 	case handlerModules[module] && code == 0 && appSetStatus(t.StatusCode):
 		return match(fmt.Sprintf("the application set %s itself (%s, ErrorCode 0, no exception)", s.Status(), module))
 	}
