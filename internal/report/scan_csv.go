@@ -34,7 +34,7 @@ func writeScanCSV(w io.Writer, r *scan.Result, _ Options) error {
 		}
 		rec := []string{ts, row.File, row.Server, row.SiteID, row.Verb, row.URL, row.Status, strconv.FormatInt(row.TimeTakenMs, 10),
 			row.FailureReason, row.Client, row.UserAgent, row.ClientFamily, row.Proxy, row.Auth, row.ErrorModule, row.ErrorCode,
-			strings.Join(rules, ";"), maxSev, row.Unexplained, strconv.FormatBool(row.Truncated), strconv.Itoa(row.Warnings)}
+			strings.Join(rules, ";"), maxSev, row.Unexplained.Text(), strconv.FormatBool(row.Truncated), strconv.Itoa(row.Warnings)}
 		for i, v := range rec {
 			rec[i] = csvSafe(v)
 		}

@@ -1,10 +1,8 @@
 package report
 
 import (
-	"fmt"
 	"io"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -38,42 +36,7 @@ func writeScanNDJSON(w io.Writer, r *scan.Result, _ Options) error {
 			}
 		}
 	}
-	for _, g := range r.Unexplained {
-		if err := write(unexplainedEvent(g, r)); err != nil {
-			return err
-		}
-	}
 	return nil
-}
-
-// unexplainedEvent is one group of failed requests no rule explains, as
-// an ECS alert without a rule, so a dashboard can count what frebscan
-// could not name.
-func unexplainedEvent(g scan.UnexplainedGroup, r *scan.Result) obj {
-	ts := r.Started
-	if ts.IsZero() {
-		ts = time.Unix(0, 0).UTC()
-	}
-	code, _, _ := strings.Cut(g.Status, ".")
-	status, _ := strconv.Atoi(code)
-	var says []string
-	for _, c := range g.Says {
-		says = append(says, c.Key)
-	}
-	msg := fmt.Sprintf("%d failed request(s) no rule explains: %s", g.Count, g.Label())
-	if len(says) > 0 {
-		msg += ": " + says[0]
-	}
-	return obj{
-		"@timestamp": ts.UTC().Format(time.RFC3339Nano),
-		"event":      obj{"kind": "alert", "module": "frebscan", "dataset": "iis.freb", "category": []string{"web"}, "outcome": "failure"},
-		"message":    msg,
-		"http":       obj{"response": obj{"status_code": status}},
-		"file":       obj{"path": g.Example},
-		"agent":      obj{"type": "frebscan", "version": strings.TrimPrefix(r.Tool, "frebscan ")},
-		"frebscan": obj{"unexplained": obj{"status": g.Status, "module": g.Module, "error_code": g.ErrorCode, "reason": g.Reason,
-			"count": g.Count, "says": says, "example": g.Example}},
-	}
 }
 
 type obj = map[string]any
@@ -122,8 +85,15 @@ func traceEvent(row scan.Row, tool string) obj {
 	ev := baseEvent(row, "event", tool)
 	ev["event"].(obj)["category"] = []string{"web"}
 	ev["event"].(obj)["outcome"] = outcome(row.StatusCode)
-	ev["frebscan"] = obj{"auth": row.Auth, "error_module": row.ErrorModule, "error_code": row.ErrorCode,
+	fs := obj{"auth": row.Auth, "error_module": row.ErrorModule, "error_code": row.ErrorCode,
 		"truncated": row.Truncated, "warnings": row.Warnings, "findings": len(row.Findings)}
+	// A failed trace no rule explains carries its group's keys, so a
+	// dashboard can count the unexplained failures by status, module and
+	// error code and show what the traces say.
+	if u := row.Unexplained; u != nil {
+		fs["unexplained"] = obj{"status": u.Status, "module": u.Module, "error_code": u.ErrorCode, "reason": u.Reason, "says": u.Says}
+	}
+	ev["frebscan"] = fs
 	return ev
 }
 

@@ -440,8 +440,7 @@ func (a *aggregator) finish() *Result {
 	}
 	for _, ft := range a.failed {
 		if idx, ok := a.selected[ft.file]; ok && !covered[ft.file] {
-			g := UnexplainedGroup{Status: ft.f.Status, Module: ft.f.Module, ErrorCode: ft.f.ErrorCode, Reason: ft.f.Reason}
-			r.Traces[idx].Unexplained = strings.TrimSuffix(g.Label()+": "+ft.f.Says, ": ")
+			r.Traces[idx].Unexplained = &UnexplainedRef{Status: ft.f.Status, Module: ft.f.Module, ErrorCode: ft.f.ErrorCode, Reason: ft.f.Reason, Says: ft.f.Says}
 		}
 	}
 	top := a.opts.Top

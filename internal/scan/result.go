@@ -132,6 +132,25 @@ type UnexplainedGroup struct {
 	Example string  `json:"example"`
 }
 
+// UnexplainedRef is one failed trace no rule explained: the keys of its
+// UnexplainedGroup and the trace's own words.
+type UnexplainedRef struct {
+	Status    string `json:"status"`
+	Module    string `json:"module,omitempty"`
+	ErrorCode string `json:"errorCode,omitempty"`
+	Reason    string `json:"reason"`
+	Says      string `json:"says,omitempty"`
+}
+
+// Text is the failure and what the trace says, on one line.
+func (u *UnexplainedRef) Text() string {
+	if u == nil {
+		return ""
+	}
+	g := UnexplainedGroup{Status: u.Status, Module: u.Module, ErrorCode: u.ErrorCode, Reason: u.Reason}
+	return strings.TrimSuffix(g.Label()+": "+u.Says, ": ")
+}
+
 // Label is the group's one-line description: status, module, error code
 // and why it counts as failed.
 func (g UnexplainedGroup) Label() string {
@@ -196,13 +215,12 @@ type Row struct {
 	ErrorModule  string `json:"errorModule,omitempty"`
 	ErrorCode    string `json:"errorCode,omitempty"`
 	Findings     []Ref  `json:"findings"`
-	// Unexplained is set on a failed trace no rule explained: why it
-	// counts as failed and what the trace says ("500 ManagedPipelineHandler:
-	// …"), the same text its Result.Unexplained group shows.
-	Unexplained string `json:"unexplained,omitempty"`
-	Truncated   bool   `json:"truncated"`
-	Warnings    int    `json:"warnings"`
-	Bytes       int64  `json:"bytes"`
+	// Unexplained is set on a failed trace no rule explained: its group's
+	// status, module, error code and reason, and what the trace says.
+	Unexplained *UnexplainedRef `json:"unexplained,omitempty"`
+	Truncated   bool            `json:"truncated"`
+	Warnings    int             `json:"warnings"`
+	Bytes       int64           `json:"bytes"`
 }
 
 // Ref is a finding on one trace, by rule.
