@@ -274,6 +274,9 @@ func (b *builder) finish() *Trace {
 		t.ResponseHeaders = headers.Apply(nil, t.ResponseHeaderChanges)
 	}
 	t.ErrorStatus = decisiveError(t)
+	if t.EventCount == 0 {
+		b.warn("the trace has no events (only the root attributes): its time is the file's modification time, and nothing but the status can be diagnosed")
+	}
 	return t
 }
 

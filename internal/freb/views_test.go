@@ -1,6 +1,8 @@
 package freb
 
 import (
+	"os"
+	"strings"
 	"testing"
 	"time"
 )
@@ -65,5 +67,22 @@ func TestTrackNamesTheActivityAndModuleOfAGap(t *testing.T) {
 	}
 	if st := tr.SlowestSteps[1]; st.Activity != "AspNetCompileEnter" {
 		t.Errorf("second step = %+v, want the compile", st)
+	}
+}
+
+// TestNoEventsIsAWarning: a trace IIS wrote with the root only (no
+// events) says so, since its time can only come from the file.
+func TestNoEventsIsAWarning(t *testing.T) {
+	path := t.TempDir() + "/fr000001.xml"
+	doc := `<?xml version="1.0" encoding="UTF-8"?><failedRequest url="http://web01:80/x" siteId="1" appPoolId="A" processId="1" verb="GET" authenticationType="NOT_AVAILABLE" activityId="{00000000-0000-0000-0000-000000000000}" failureReason="STATUS_CODE" statusCode="500" triggerStatusCode="500" timeTaken="0" xmlns:freb="http://schemas.microsoft.com/win/2006/06/iis/freb"></failedRequest>`
+	if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tr, err := ReadFile(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.EventCount != 0 || len(tr.Warnings) == 0 || !strings.Contains(strings.Join(tr.Warnings, " "), "no events") {
+		t.Errorf("events %d, warnings %q", tr.EventCount, tr.Warnings)
 	}
 }

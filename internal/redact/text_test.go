@@ -3,6 +3,8 @@ package redact
 import (
 	"strings"
 	"testing"
+
+	"github.com/frebscan/frebscan/internal/freb"
 )
 
 func TestTextHidesConnectionStringSecrets(t *testing.T) {
@@ -27,5 +29,17 @@ func TestTextHidesConnectionStringSecrets(t *testing.T) {
 				t.Errorf("Text(%q) still shows %q", tc.in, g)
 			}
 		}
+	}
+}
+
+func TestBodyPlaceholderKeepsTheLength(t *testing.T) {
+	body := strings.Repeat("a", 268)
+	ev := Event(freb.Event{Name: "GENERAL_REQUEST_ENTITY", Data: []freb.Field{{Name: "Buffer", Value: body}}})
+	got := ev.Get("Buffer")
+	if !IsBodyPlaceholder(got) || !strings.Contains(got, "268 bytes") {
+		t.Errorf("placeholder %q", got)
+	}
+	if IsBodyPlaceholder("<request body, lots, redacted>") || IsBodyPlaceholder(body) {
+		t.Error("IsBodyPlaceholder accepts other text")
 	}
 }

@@ -242,7 +242,11 @@ func appException(s *diagnose.Subject) (summary string, ev []diagnose.Evidence, 
 		}
 		return summary, ev, true
 	}
-	if classicASP(s) && t.StatusCode >= 500 && p != nil && p.FirstLine != "" {
+	// A Classic ASP page that answered 500 with its own text: the script
+	// handled the error and set the status. IIS's own error page (asp.dll
+	// failing to load, an ErrorCode) is not the script's doing.
+	if classicASP(s) && t.StatusCode >= 500 && p != nil && p.Kind == diagnose.PageOther && p.FirstLine != "" &&
+		(t.ErrorStatus == nil || t.ErrorStatus.ErrorCode == 0) {
 		ev = append(ev, diagnose.Evidence{Where: diagnose.InEvent, Name: "page (Classic ASP)", Value: s.RevealText(p.Lines)})
 		return "the ASP script failed and answered " + t.Status() + ": " + s.RevealText(p.Lines), ev, true
 	}

@@ -81,7 +81,7 @@ func handlerError(s *diagnose.Subject) *diagnose.Match {
 		ev = append(ev, diagnose.Evidence{Where: diagnose.InEvent, Name: "exception (error page)", Value: s.RevealText(exceptionText(p))})
 		return match("WCF service activation failed: " + s.RevealText(exceptionText(p)))
 	case module == "FastCgiModule" || module == "CgiModule" || fastCGIWarning(s) != "":
-		if t.StatusCode < 400 || code == 0 && fastCGIWarning(s) == "" && !appSetStatus(t.StatusCode) {
+		if t.StatusCode < 400 || code == 0 && fastCGIWarning(s) == "" && !appSetStatus(t.StatusCode, t.SubStatusCode) {
 			return nil
 		}
 		if w := fastCGIWarning(s); w != "" {
@@ -108,17 +108,23 @@ func handlerError(s *diagnose.Subject) *diagnose.Match {
 		return match("the ASP.NET Core app answered " + s.Status() + " itself; the ASP.NET Core Module relayed it")
 	case t.StatusCode == 503 && t.ErrorStatus != nil && infrastructure503(t.ErrorStatus.Description):
 		return nil // app-pool-unavailable: the application is going away, it did not choose 503
-	case handlerModules[module] && code == 0 && appSetStatus(t.StatusCode):
-		return match(fmt.Sprintf("the application set %s itself (%s, ErrorCode 0, no exception)", s.Status(), module))
+	case handlerModules[module] && code == 0 && appSetStatus(t.StatusCode, t.SubStatusCode):
+		if t.StatusCode >= 500 && p == nil {
+			// Without the body the trace cannot tell an exception from a
+			// deliberate 500: say what is missing rather than guess.
+			return match(fmt.Sprintf("%s answered %s with ErrorCode 0; the trace holds no error page or ASP.NET web event (trace the ASP.NET and WWW Server areas at Verbose to capture the exception)", module, s.Status()))
+		}
+		return match(fmt.Sprintf("the application set %s itself (%s, ErrorCode 0, no exception in the trace)", s.Status(), module))
 	}
 	return nil
 }
 
 // appSetStatus are statuses an application sets deliberately that no other
-// rule explains (401 belongs to the authentication rules, 404 to not-found,
-// 405 to verb-not-allowed).
-func appSetStatus(code int) bool {
-	return code >= 400 && code != 401 && code != 404 && code != 405
+// rule explains (401.1–401.3 belong to the authentication rules, 404 to
+// not-found, 405 to verb-not-allowed). A 401.0 from the handler is the
+// application's own authentication (forms, bearer tokens, API keys).
+func appSetStatus(code, sub int) bool {
+	return code >= 400 && (code != 401 || sub == 0) && code != 404 && code != 405
 }
 
 // fastCGIWarning is the text FastCGI reported in MODULE_WARNING, "" when

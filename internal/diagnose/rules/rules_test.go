@@ -395,3 +395,46 @@ func TestIdleTimeoutNeedsAPath(t *testing.T) {
 		}
 	}
 }
+
+// TestApplicationRulesOnBareTraces: what the application rules say when a
+// trace holds little: a 500 without body does not claim "no exception",
+// a HEAD with a failed flush is no cut download, a 401.0 from the handler
+// is the application's own authentication, and IIS's own error page from
+// asp.dll is not a script error.
+func TestApplicationRulesOnBareTraces(t *testing.T) {
+	managed := &freb.Handler{Name: "PageHandlerFactory-Integrated-4.0", Modules: "ManagedPipelineHandler"}
+	asp := &freb.Handler{Name: "ASPClassic", Modules: "IsapiModule", ScriptProcessor: `C:\Windows\system32\inetsrv\asp.dll`}
+	errStatus := func(module string, code, sub int, hr uint32) *freb.ErrorStatus {
+		return &freb.ErrorStatus{Module: module, HTTPStatus: code, HTTPSubStatus: sub, ErrorCode: hr}
+	}
+	for _, tc := range []struct {
+		name  string
+		tr    *freb.Trace
+		rule  string // "" when no application rule may fire
+		words string
+	}{
+		{"500 without body", &freb.Trace{URL: "http://w/a.aspx", Verb: "GET", StatusCode: 500, Handler: managed, ErrorStatus: errStatus("ManagedPipelineHandler", 500, 0, 0)},
+			"handler-error", "no error page or ASP.NET web event"},
+		{"401.0 from the handler", &freb.Trace{URL: "http://w/api/x", Verb: "GET", StatusCode: 401, Handler: managed, ErrorStatus: errStatus("ManagedPipelineHandler", 401, 0, 0), Body: "Unauthorized"},
+			"handler-error", "set 401 itself"},
+		{"HEAD with a failed flush", &freb.Trace{URL: "http://w/big.iso", Verb: "HEAD", StatusCode: 200, BytesSent: 300,
+			ResponseHeaders: headers.List{{Name: "Content-Length", Value: "900000"}},
+			IOErrors:        []freb.IOError{{Name: "GENERAL_FLUSH_RESPONSE_END", ErrorCode: 0x800703E3}}}, "", ""},
+		{"asp.dll failing to load", &freb.Trace{URL: "http://w/a.asp", Verb: "GET", StatusCode: 500, Handler: asp, ErrorStatus: errStatus("IsapiModule", 500, 0, 0x8007007E),
+			Body: "<title>IIS 10.0 Detailed Error - 500.0 - Internal Server Error</title><h3>HTTP Error 500.0 - Internal Server Error</h3>"}, "", ""},
+	} {
+		s := diagnose.NewSubject(tc.tr, diagnose.DefaultSettings())
+		var got []diagnose.Finding
+		for _, f := range testEngine.Trace(s) {
+			if f.Rule == "handler-error" || f.Rule == "application-error" || f.Rule == "client-disconnected" {
+				got = append(got, f)
+			}
+		}
+		switch {
+		case tc.rule == "" && len(got) > 0:
+			t.Errorf("%s: %s fired: %s", tc.name, got[0].Rule, got[0].Summary)
+		case tc.rule != "" && (len(got) != 1 || got[0].Rule != tc.rule || !strings.Contains(got[0].Summary, tc.words)):
+			t.Errorf("%s: got %+v, want %s saying %q", tc.name, got, tc.rule, tc.words)
+		}
+	}
+}
