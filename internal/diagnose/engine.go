@@ -174,6 +174,12 @@ func finding(r *Rule, m *Match, vendor string, files []string, steps []SequenceS
 	if m.Severity != nil {
 		f.Severity = *m.Severity
 	}
+	if m.Title != "" {
+		f.Title = m.Title
+	}
+	if m.Fix != "" {
+		f.Fix = m.Fix
+	}
 	if f.Confidence == "" {
 		f.Confidence = ConfidenceMedium
 	}

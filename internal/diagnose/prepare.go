@@ -27,5 +27,11 @@ func NewSubject(t *freb.Trace, settings Settings) *Subject {
 	}
 	s.Persist = auth.ParsePersistentAuth(t.ResponseHeaders.Values("Persistent-Auth"))
 	s.Challenges = auth.ParseChallenges(t.ResponseHeaders.Values("WWW-Authenticate")...)
+	// Reading an error page costs more than the rest of the subject, so a
+	// successful page is read only when it may carry an error (an ASP.NET
+	// exception page after flushed headers, iisnode's page under 200).
+	if t.StatusCode >= 400 || t.TriggerStatusCode >= 400 || len(t.WebEvents) > 0 || mayBeErrorPage(t.Body) {
+		s.Page = ParsePage(t.Body, t.BodyCut)
+	}
 	return s
 }

@@ -107,6 +107,10 @@ type Rule struct {
 	// better: when both fire on one trace, only this rule's finding is
 	// kept (see the package comment).
 	Supersedes []string
+	// Performance marks a rule about time (slow-request, app-warmup): its
+	// findings do not explain why a request failed, so a failed trace with
+	// only such a finding is still listed as unexplained.
+	Performance bool
 
 	// Trace matches one trace; nil for rules that need several.
 	Trace func(*Subject) *Match
@@ -146,6 +150,11 @@ type Match struct {
 	// Summary is a one-line statement of this instance ("Apple Mail sent
 	// the EWS POST without credentials after the handshake").
 	Summary string
+	// Title and Fix replace the rule's for this instance, when a rule
+	// covers a benign variant that needs its own words (the 401.2 first
+	// leg of a handshake is not "access denied").
+	Title string
+	Fix   string
 }
 
 // Location is the kind of place an item of evidence comes from. Report

@@ -29,7 +29,10 @@ type Subject struct {
 	Persist auth.PersistentAuth
 	// Challenges are the WWW-Authenticate challenges of the response.
 	Challenges []auth.Challenge
-	Settings   Settings
+	// Page is the error page in the response body, nil when the trace
+	// recorded no body.
+	Page     *Page
+	Settings Settings
 }
 
 // ProxyView is what the request headers say about intermediaries.
@@ -136,6 +139,16 @@ func (s *Subject) RequestHeaderEvidence(name string) (Evidence, bool) {
 func (s *Subject) ResponseHeaderEvidence(name string) (Evidence, bool) {
 	v, ok := s.Response.Get(name)
 	return Evidence{Where: InResponseHeader, Name: canonical(s.Response, name), Value: s.reveal(name, v)}, ok
+}
+
+// RevealText returns free text from the trace (an exception message, an
+// error page line) as evidence may show it: connection-string passwords
+// and user names hidden unless --no-redact.
+func (s *Subject) RevealText(v string) string {
+	if s.Settings.NoRedact {
+		return v
+	}
+	return redact.Text(v)
 }
 
 // reveal returns a header value as evidence may show it.

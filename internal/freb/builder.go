@@ -20,6 +20,14 @@ type builder struct {
 	prevMod  string
 	steps    []Step
 	pendDesc string // SET_RESPONSE_ERROR_DESCRIPTION seen before its error
+	// modules are the notifications open (NOTIFY_MODULE_START without its
+	// END), innermost last; open are the activities open likewise.
+	modules []string
+	open    []string
+	// rule and pattern are the URL Rewrite rule being evaluated and the
+	// pattern that matched, for an abort that follows.
+	rule, pattern string
+	lastFile      string // FILE_CACHE_ACCESS_START's file, for its END
 }
 
 func newBuilder(file string, opts Options) *builder {
@@ -109,8 +117,13 @@ func (b *builder) add(ev *Event) {
 	if t.Server == "" {
 		t.Server = ev.computer
 	}
+	if ev.Time.After(t.End) {
+		t.End = ev.Time
+	}
 	b.step(ev)
+	b.track(ev)
 	b.derive(ev)
+	b.views(ev)
 	if b.opts.KeepEvents {
 		t.Events = append(t.Events, *ev)
 	}
@@ -221,15 +234,22 @@ func (b *builder) step(ev *Event) {
 	if gap <= 0 {
 		return
 	}
-	module := prev.Get("ModuleName")
-	if module == "" {
-		module = b.prevMod
+	module := b.prevMod
+	if n := len(b.modules); n > 0 {
+		module = b.modules[n-1]
+	} else if m := prev.Get("ModuleName"); m != "" {
+		module = m
+	}
+	activity := ""
+	if n := len(b.open); n > 0 {
+		activity = b.open[n-1]
 	}
 	s := Step{
 		Event:      prev.Index,
 		Name:       prev.Name,
 		Next:       ev.Name,
 		Module:     module,
+		Activity:   activity,
 		ElapsedMs:  ms(prev.Time.Sub(b.t.Start)),
 		DurationMs: ms(gap),
 	}
@@ -254,6 +274,9 @@ func (b *builder) finish() *Trace {
 		t.ResponseHeaders = headers.Apply(nil, t.ResponseHeaderChanges)
 	}
 	t.ErrorStatus = decisiveError(t)
+	if t.EventCount == 0 {
+		b.warn("the trace has no events (only the root attributes): its time is the file's modification time, and nothing but the status can be diagnosed")
+	}
 	return t
 }
 

@@ -39,7 +39,10 @@ type Trace struct {
 	// Server is the Computer of the events: the IIS host that wrote the trace.
 	Server string `json:"server"`
 	// Start is the time of the first event kept (zero when there is none).
-	Start         time.Time `json:"start"`
+	Start time.Time `json:"start"`
+	// End is the time of the last event kept: with Start, how much of the
+	// time taken the events cover.
+	End           time.Time `json:"-"`
 	ClientAddress string    `json:"clientAddress"`
 	ClientPort    int       `json:"clientPort,omitempty"`
 	LocalAddress  string    `json:"localAddress,omitempty"`
@@ -79,6 +82,37 @@ type Trace struct {
 	// SlowestSteps are the longest gaps between consecutive events, longest
 	// first, attributed to the event that started the gap.
 	SlowestSteps []Step `json:"slowestSteps,omitempty"`
+
+	// Body is the response body as the trace recorded it
+	// (GENERAL_RESPONSE_ENTITY_BUFFER events joined, chunk framing
+	// dropped, at most MaxBody bytes): where an error page says what
+	// failed. It is not in the JSON form; the events carry it.
+	Body string `json:"-"`
+	// BodyCut is set when IIS cut a buffer ("TRUNCATED...") or Body
+	// reached MaxBody, so the end of the page is missing.
+	BodyCut bool `json:"-"`
+	// Handler is the handler mapping that served the request (the last
+	// HANDLER_CHANGED), nil when the trace has none.
+	Handler *Handler `json:"handler,omitempty"`
+	// ModuleWarnings are the MODULE_WARNING events (FastCGI's stderr).
+	ModuleWarnings []ModuleWarning `json:"moduleWarnings,omitempty"`
+	// WebEvents are the ASP.NET health-monitoring events raised.
+	WebEvents []WebEvent `json:"webEvents,omitempty"`
+	// CompileFailures are the files of AspNetCompileLeave events that
+	// ended in "failure".
+	CompileFailures []string `json:"compileFailures,omitempty"`
+	// RewriteAbort is set when a URL Rewrite rule aborted the request.
+	RewriteAbort *RewriteAbort `json:"rewriteAbort,omitempty"`
+	// Children are the child requests executed inside this one.
+	Children []Child `json:"children,omitempty"`
+	// CustomError is the custom error page IIS sent
+	// (GENERAL_SEND_CUSTOM_ERROR FileNameOrURL).
+	CustomError string `json:"customError,omitempty"`
+	// ResponseFile is the file the static file handler sent.
+	ResponseFile *ResponseFile `json:"responseFile,omitempty"`
+	// MissingFiles are the physical paths the file cache failed to open
+	// (FILE_CACHE_ACCESS_END with an error): what a 404.0 looked for.
+	MissingFiles []string `json:"missingFiles,omitempty"`
 
 	EventCount int     `json:"eventCount"`
 	Events     []Event `json:"events,omitempty"`
@@ -145,8 +179,16 @@ type Step struct {
 	// Next is the event that ended the gap: what IIS was waiting for
 	// shows there (VIRTUAL_MODULE_UNRESOLVED after a long gap is ASP.NET
 	// starting the application).
-	Next       string  `json:"next"`
-	Module     string  `json:"module,omitempty"`
+	Next string `json:"next"`
+	// Module is the module that was running during the gap (the
+	// innermost NOTIFY_MODULE_START not yet ended), or the last one named
+	// when no notification was open.
+	Module string `json:"module,omitempty"`
+	// Activity is the innermost activity open during the gap, named by
+	// the event that opened it (AspNetPageLoadEnter,
+	// FASTCGI_WAITING_FOR_RESPONSE, ASP_SCRIPT_TRACE_COM_CALL_START): what
+	// the time was spent on.
+	Activity   string  `json:"activity,omitempty"`
 	ElapsedMs  float64 `json:"elapsedMs"`
 	DurationMs float64 `json:"durationMs"`
 }

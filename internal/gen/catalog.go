@@ -140,6 +140,10 @@ var classes = map[string]class{
 	"AspNetHttpHandlerLeave":             aspnet(4, 19, 0x4),
 	"AspNetSessionDataBegin":             aspnet(4, 42, 0x8),
 	"AspNetSessionDataEnd":               aspnet(4, 43, 0x8),
+	"AspNetCompileEnter":                 aspnet(5, 16, 0x1),
+	"AspNetCompileLeave":                 aspnet(5, 17, 0x1),
+	"AspNetWebEventRaiseStart":           aspnet(5, 50, 0x1),
+	"ABORT_REQUEST_ACTION":               www(3, 15, 0x400, evRewrite),
 }
 
 // keywordName is the RenderingInfo <Keyword> for a provider's keyword

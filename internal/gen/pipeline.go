@@ -212,6 +212,7 @@ func (p *pipeline) beginRequest() {
 // rewrite writes URL Rewrite routing the request to an ARR farm, and the
 // request headers modules set on the way in when ARR is not involved.
 func (p *pipeline) rewrite() {
+	p.extras(p.s.BeginEvents)
 	a := p.s.ARR
 	if a == nil {
 		for _, h := range p.s.SetRequestHeaders {
@@ -329,3 +330,15 @@ func (p *pipeline) preconditions() {
 var precondHandlers = []string{"AXD", "PageHandlerFactory", "SimpleHandlerFactory", "WebServiceHandlerFactory",
 	"HttpRemotingHandlerFactory-rem", "HttpRemotingHandlerFactory-soap", "aspq", "cshtm", "cshtml", "vbhtm", "vbhtml",
 	"ExtensionlessUrlHandler"}
+
+// extras writes a scenario's own events, spending each one's wait first.
+func (p *pipeline) extras(evs []Extra) {
+	for _, e := range evs {
+		p.wait(e.Wait)
+		data := make([]field, len(e.Data))
+		for i, d := range e.Data {
+			data[i] = f(d[0], d[1])
+		}
+		p.emit(e.Name, data...)
+	}
+}

@@ -88,6 +88,13 @@ type Scenario struct {
 	// the read fails.
 	ReadError uint32
 
+	// BeginEvents are written by URL Rewrite during BEGIN_REQUEST (rule
+	// evaluation, an abort); HandlerEvents inside the handler, before the
+	// module error (ASP.NET web events and compilation, FastCGI warnings).
+	// They describe what the generic pipeline does not know.
+	BeginEvents   []Extra
+	HandlerEvents []Extra
+
 	// Slow makes chosen modules take time; whatever TimeTaken leaves over
 	// goes to the handler.
 	Slow []Slow
@@ -106,6 +113,14 @@ type Scenario struct {
 	Quiet bool
 
 	Truncate Truncation
+}
+
+// Extra is one event a scenario adds: its name, its data fields in order,
+// and the time spent before it is written.
+type Extra struct {
+	Name string
+	Data [][2]string
+	Wait time.Duration
 }
 
 // Status is an HTTP status with the IIS substatus.

@@ -97,6 +97,7 @@ func (p *pipeline) execute() {
 	}
 	module, _, _ := strings.Cut(p.handler.Modules, ",")
 	p.notify(module, ExecuteRequestHandler, false, func() {
+		p.extras(p.s.HandlerEvents)
 		switch {
 		case module == "ApplicationRequestRouting":
 			p.arrExecute()

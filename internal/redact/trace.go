@@ -81,10 +81,13 @@ func Event(ev freb.Event) freb.Event {
 			f.Value = User(f.Value)
 		case "Buffer":
 			if ev.Name == "GENERAL_REQUEST_ENTITY" && f.Value != "" {
-				f.Value = fmt.Sprintf("<request body, %d bytes, redacted>", len(f.Value))
+				f.Value = fmt.Sprintf(bodyPlaceholder, len(f.Value))
+			} else {
+				// Error pages quote connection strings and login names.
+				f.Value = Text(f.Value)
 			}
 		default:
-			f.Value = query(f.Value)
+			f.Value = Text(query(f.Value))
 		}
 		data[i] = f
 	}
@@ -100,4 +103,15 @@ func query(v string) string {
 		return v
 	}
 	return strings.TrimPrefix(URL("?"+v), "?")
+}
+
+// bodyPlaceholder replaces a request body; it keeps the body's length.
+const bodyPlaceholder = "<request body, %d bytes, redacted>"
+
+// IsBodyPlaceholder reports whether v is the placeholder of a redacted
+// request body, so a report shows it instead of measuring it.
+func IsBodyPlaceholder(v string) bool {
+	var n int
+	_, err := fmt.Sscanf(v, bodyPlaceholder, &n)
+	return err == nil && strings.HasSuffix(v, ", redacted>")
 }

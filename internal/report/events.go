@@ -6,6 +6,7 @@ import (
 
 	"github.com/frebscan/frebscan/internal/freb"
 	"github.com/frebscan/frebscan/internal/headers"
+	"github.com/frebscan/frebscan/internal/redact"
 )
 
 // noisyEvents are the events a compact timeline leaves out: they make up
@@ -66,7 +67,13 @@ func EventDetail(ev *freb.Event) string {
 	case "GENERAL_REQUEST_END":
 		return fmt.Sprintf("%s, sent %s B, received %s B", freb.FormatStatus(atoi(ev.Get("HttpStatus")), atoi(ev.Get("HttpSubStatus"))), ev.Get("BytesSent"), ev.Get("BytesReceived"))
 	case "GENERAL_REQUEST_ENTITY", "GENERAL_RESPONSE_ENTITY_BUFFER":
-		return fmt.Sprintf("%d bytes of body", len(ev.Get("Buffer")))
+		b := ev.Get("Buffer")
+		// A redacted request body is replaced by a placeholder that keeps
+		// the real length; its own length would be wrong.
+		if redact.IsBodyPlaceholder(b) {
+			return b
+		}
+		return fmt.Sprintf("%d bytes of body", len(b))
 	}
 	var parts []string
 	for _, f := range ev.Data {

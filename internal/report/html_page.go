@@ -57,6 +57,7 @@ type htmlPage struct {
 	DetailNote   string
 	Unreadable   []scan.FileError
 	NotFREB      []scan.FileError
+	Unexplained  []scan.UnexplainedGroup
 	Warnings     []scan.FileWarning
 	MoreWarnings int
 }
@@ -188,6 +189,7 @@ func buildPage(r *scan.Result, opts Options) *htmlPage {
 		p.DetailNote = fmt.Sprintf("Full details (request summary, headers, events, performance) are included for %d of the %d traces: those in findings first, then the slowest and the failed ones. Open any other trace with: frebscan show FILE.", p.Detailed, len(p.Rows))
 	}
 	p.Unreadable, p.NotFREB = r.Unreadable, r.NotFREB
+	p.Unexplained = r.Unexplained
 	p.Warnings = r.Warnings
 	p.MoreWarnings = r.Summary.WithWarnings - len(r.Warnings)
 	return p

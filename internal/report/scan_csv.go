@@ -12,8 +12,10 @@ import (
 
 // csvHeader is the column order of `scan --format csv`: one row per trace,
 // the findings as a semicolon list, ready for a spreadsheet's filters.
+// "unexplained" holds, for a failed trace no rule explains, its failure
+// and what the trace says; filtering on it gives the unexplained groups.
 var csvHeader = []string{"time", "file", "server", "site", "verb", "url", "status", "time_taken_ms", "failure_reason",
-	"client", "user_agent", "client_family", "proxy", "auth", "error_module", "error_code", "findings", "max_severity", "truncated", "warnings"}
+	"client", "user_agent", "client_family", "proxy", "auth", "error_module", "error_code", "findings", "max_severity", "unexplained", "truncated", "warnings"}
 
 func writeScanCSV(w io.Writer, r *scan.Result, _ Options) error {
 	cw := csv.NewWriter(w)
@@ -32,7 +34,7 @@ func writeScanCSV(w io.Writer, r *scan.Result, _ Options) error {
 		}
 		rec := []string{ts, row.File, row.Server, row.SiteID, row.Verb, row.URL, row.Status, strconv.FormatInt(row.TimeTakenMs, 10),
 			row.FailureReason, row.Client, row.UserAgent, row.ClientFamily, row.Proxy, row.Auth, row.ErrorModule, row.ErrorCode,
-			strings.Join(rules, ";"), maxSev, strconv.FormatBool(row.Truncated), strconv.Itoa(row.Warnings)}
+			strings.Join(rules, ";"), maxSev, row.Unexplained.Text(), strconv.FormatBool(row.Truncated), strconv.Itoa(row.Warnings)}
 		for i, v := range rec {
 			rec[i] = csvSafe(v)
 		}

@@ -163,6 +163,12 @@ func traceEvent(row scan.Row) obj {
 	if row.ErrorCode != "" {
 		x["error_code"] = row.ErrorCode
 	}
+	// A failed trace no rule explains carries its group's keys, so a
+	// dashboard can count the unexplained failures by status, module and
+	// error code and show what the traces say.
+	if u := row.Unexplained; u != nil {
+		x["unexplained"] = obj{"status": u.Status, "module": u.Module, "error_code": u.ErrorCode, "reason": u.Reason, "says": u.Says}
+	}
 	return ev
 }
 

@@ -45,6 +45,7 @@ func writeScanText(w io.Writer, r *scan.Result, opts Options) error {
 		}
 	}
 	serverRuleTable(&b, r.Tables.ServerRules, s)
+	unexplainedTable(&b, r.Unexplained, s)
 	countTable(&b, "Status codes", "Status", r.Tables.Statuses, s, 20)
 	countTable(&b, "Top URLs", "URL", r.Tables.TopURLs, s, 0)
 	countTable(&b, "Top clients", "Client", r.Tables.TopClients, s, 0)
@@ -190,6 +191,31 @@ func matrixOf(cells []scan.ServerRule) serverMatrix {
 		sort.SliceStable(bc, func(x, y int) bool { return bc[x].Count > bc[y].Count })
 	}
 	return m
+}
+
+// unexplainedTable lists the failed requests no rule explains, so that no
+// failure is only a count in the status table.
+func unexplainedTable(b *strings.Builder, groups []scan.UnexplainedGroup, s Style) {
+	if len(groups) == 0 {
+		return
+	}
+	tw := s.table("Failed requests no rule explains (what the trace says)")
+	tw.AppendHeader(table.Row{"Count", "Failure", "The trace says", "URLs", "Example"})
+	room := max(s.Width-20, 60)
+	tw.SetColumnConfigs([]table.ColumnConfig{
+		{Number: 2, WidthMax: room / 5, WidthMaxEnforcer: text.WrapSoft},
+		{Number: 3, WidthMax: room * 2 / 5, WidthMaxEnforcer: text.WrapSoft},
+		{Number: 4, WidthMax: room / 5, WidthMaxEnforcer: text.WrapSoft},
+		{Number: 5, WidthMax: room / 5, WidthMaxEnforcer: text.WrapSoft},
+	})
+	for _, g := range groups {
+		says := "(nothing beyond the status)"
+		if len(g.Says) > 0 {
+			says = joinCounts(g.Says, 3)
+		}
+		tw.AppendRow(table.Row{g.Count, g.Label(), says, joinCounts(g.URLs, 3), g.Example})
+	}
+	render(b, tw)
 }
 
 func countTable(b *strings.Builder, title, key string, counts []scan.Count, s Style, limit int) {

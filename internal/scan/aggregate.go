@@ -42,6 +42,15 @@ type aggregator struct {
 	// kept finds a kept trace by file, to attach the sequence findings
 	// that end on it (KeepTraces).
 	kept map[string]*DiagnosedTrace
+	// failed are the matched failed traces no single-trace rule explained,
+	// in walk order; a sequence finding can still explain them in finish.
+	failed []failedTrace
+}
+
+// failedTrace is a failure waiting to be grouped as unexplained.
+type failedTrace struct {
+	file, url string
+	f         diagnose.Failure
 }
 
 type counter map[string]int
@@ -91,7 +100,7 @@ func newAggregator(opts Options) *aggregator {
 	return &aggregator{
 		opts: opts, started: opts.Clock(),
 		r: &Result{SchemaVersion: SchemaVersion, Tool: opts.Tool, Inputs: opts.Inputs,
-			Findings: []Group{}, Traces: []Row{}, Unreadable: []FileError{}, Warnings: []FileWarning{}, NotFREB: []FileError{},
+			Findings: []Group{}, Traces: []Row{}, Unreadable: []FileError{}, Warnings: []FileWarning{}, NotFREB: []FileError{}, Unexplained: []UnexplainedGroup{},
 			Summary: Summary{BySeverity: map[string]int{}}},
 		corr:     diagnose.NewCorrelator(),
 		selected: map[string]int{},
@@ -154,6 +163,7 @@ func (a *aggregator) add(o outcome) {
 	if row.Findings == nil {
 		row.Findings = []Ref{}
 	}
+	a.noteFailure(o, row)
 	a.count(row, t)
 	a.selected[t.File] = len(r.Traces)
 	r.Traces = append(r.Traces, row)
@@ -432,6 +442,76 @@ func (a *aggregator) retractSuperseded(f diagnose.Finding, row *Row) {
 	row.Findings = kept
 }
 
+// noteFailure remembers a failed trace that no rule explained. Findings
+// hidden by --min-severity still explain it: the filter hides, it does not
+// make a cause unknown.
+func (a *aggregator) noteFailure(o outcome, row Row) {
+	f, failed := o.subject.Failure()
+	if !failed {
+		return
+	}
+	for i := range o.findings {
+		if r := a.opts.Engine.Rule(o.findings[i].Rule); r == nil || !r.Performance {
+			return
+		}
+	}
+	f.Module, f.ErrorCode, f.Says = a.own(f.Module), a.own(f.ErrorCode), a.own(f.Says)
+	a.failed = append(a.failed, failedTrace{file: row.File, url: a.own(row.Verb + " " + freb.URLPath(row.URL)), f: f})
+}
+
+// unexplained groups the failures no rule explained, leaving out traces a
+// sequence finding covers.
+func (a *aggregator) unexplained(covered map[string]bool) []UnexplainedGroup {
+	type agg struct {
+		g          UnexplainedGroup
+		says, urls counter
+	}
+	groups := map[string]*agg{}
+	var order []string
+	for _, ft := range a.failed {
+		if covered[ft.file] {
+			continue
+		}
+		key := ft.f.Status + "\x00" + ft.f.Module + "\x00" + ft.f.ErrorCode + "\x00" + ft.f.Reason
+		g := groups[key]
+		if g == nil {
+			g = &agg{g: UnexplainedGroup{Status: ft.f.Status, Module: ft.f.Module, ErrorCode: ft.f.ErrorCode, Reason: ft.f.Reason, Example: ft.file},
+				says: counter{}, urls: counter{}}
+			groups[key] = g
+			order = append(order, key)
+		}
+		g.g.Count++
+		g.says.add(ft.f.Says)
+		g.urls.add(ft.url)
+		if ft.file < g.g.Example {
+			g.g.Example = ft.file
+		}
+	}
+	out := make([]UnexplainedGroup, 0, len(order))
+	for _, k := range order {
+		g := groups[k]
+		g.g.Says, g.g.URLs = g.says.top(a.opts.Top), g.urls.top(a.opts.Top)
+		out = append(out, g.g)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		x, y := out[i], out[j]
+		if x.Count != y.Count {
+			return x.Count > y.Count
+		}
+		if x.Status != y.Status {
+			return x.Status < y.Status
+		}
+		if x.Module != y.Module {
+			return x.Module < y.Module
+		}
+		if x.ErrorCode != y.ErrorCode {
+			return x.ErrorCode < y.ErrorCode
+		}
+		return x.Reason < y.Reason
+	})
+	return out
+}
+
 // lastTrace is the trace a finding is reported on: the only one, or the
 // last of a sequence.
 func lastTrace(f diagnose.Finding) string {
@@ -477,8 +557,12 @@ func (a *aggregator) keepExample(g *Group, f diagnose.Finding, when time.Time) {
 // finish correlates, then freezes counters into tables.
 func (a *aggregator) finish() *Result {
 	r := a.r
+	covered := map[string]bool{}
 	for _, seq := range a.corr.Sequences() {
 		for _, f := range a.opts.Engine.Sequence(seq) {
+			for _, file := range f.Traces {
+				covered[file] = true
+			}
 			last := lastTrace(f)
 			if d := a.kept[last]; d != nil {
 				if a.opts.Engine.SupersededBy(f, d.Findings) != nil {
@@ -510,6 +594,11 @@ func (a *aggregator) finish() *Result {
 			}
 		}
 	}
+	for _, ft := range a.failed {
+		if idx, ok := a.selected[ft.file]; ok && !covered[ft.file] {
+			r.Traces[idx].Unexplained = &UnexplainedRef{Status: ft.f.Status, Module: ft.f.Module, ErrorCode: ft.f.ErrorCode, Reason: ft.f.Reason, Says: ft.f.Says}
+		}
+	}
 	top := a.opts.Top
 	for _, ga := range a.groups {
 		g := ga.g
@@ -520,6 +609,11 @@ func (a *aggregator) finish() *Result {
 		}
 		if rule := a.opts.Engine.Rule(g.Rule); rule != nil {
 			g.Fix = rule.FixFor(g.Vendor)
+			// A match can carry its own fix (the benign variant of a
+			// rule); its group shows that one.
+			if ex := g.Examples; len(ex) > 0 && ex[0].Fix != rule.FixFor(ex[0].Vendor) {
+				g.Fix = ex[0].Fix
+			}
 			g.Explanation = rule.Explanation
 			if _, ok := rule.VendorFixes[g.Vendor]; ok {
 				g.FixVendor = g.Vendor
@@ -549,6 +643,7 @@ func (a *aggregator) finish() *Result {
 	})
 	sort.Slice(r.Unreadable, func(i, j int) bool { return r.Unreadable[i].File < r.Unreadable[j].File })
 	sort.Slice(r.NotFREB, func(i, j int) bool { return r.NotFREB[i].File < r.NotFREB[j].File })
+	r.Unexplained = a.unexplained(covered)
 	r.Summary.Servers, r.Summary.Sites = a.servers.top(0), a.sites.top(0)
 	r.Tables = Tables{
 		Statuses: a.statuses.top(0), TopURLs: a.urls.top(top), TopClients: a.clients.top(top),

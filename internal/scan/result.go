@@ -40,6 +40,10 @@ type Result struct {
 	// should have been a trace does not vanish silently. Files with other
 	// names are only counted.
 	NotFREB []FileError `json:"notFreb"`
+	// Unexplained lists the failed requests no rule explains, grouped by
+	// status, module and error code, with what the traces themselves say:
+	// nothing failed goes unmentioned.
+	Unexplained []UnexplainedGroup `json:"unexplained"`
 
 	// Correlation is every client sequence the scan built, for scheduled
 	// scans to carry into the next run; not part of reports.
@@ -108,6 +112,60 @@ type Group struct {
 	// Examples are a few findings in full (evidence, sequence), the most
 	// confident first.
 	Examples []diagnose.Finding `json:"examples"`
+}
+
+// UnexplainedGroup is failed requests with the same status, module and
+// error code that no rule explained.
+type UnexplainedGroup struct {
+	Status    string `json:"status"`
+	Module    string `json:"module,omitempty"`
+	ErrorCode string `json:"errorCode,omitempty"`
+	// Reason is why these traces count as failed (status, trigger status,
+	// a child request, an abort or an error page under a final 200).
+	Reason string `json:"reason"`
+	Count  int    `json:"count"`
+	// Says is what the traces say about the failure (an error
+	// description, the decoded HRESULT, the first line of the error page),
+	// most frequent first.
+	Says    []Count `json:"says"`
+	URLs    []Count `json:"urls"`
+	Example string  `json:"example"`
+}
+
+// UnexplainedRef is one failed trace no rule explained: the keys of its
+// UnexplainedGroup and the trace's own words.
+type UnexplainedRef struct {
+	Status    string `json:"status"`
+	Module    string `json:"module,omitempty"`
+	ErrorCode string `json:"errorCode,omitempty"`
+	Reason    string `json:"reason"`
+	Says      string `json:"says,omitempty"`
+}
+
+// Text is the failure and what the trace says, on one line.
+func (u *UnexplainedRef) Text() string {
+	if u == nil {
+		return ""
+	}
+	g := UnexplainedGroup{Status: u.Status, Module: u.Module, ErrorCode: u.ErrorCode, Reason: u.Reason}
+	return strings.TrimSuffix(g.Label()+": "+u.Says, ": ")
+}
+
+// Label is the group's one-line description: status, module, error code
+// and why it counts as failed.
+func (g UnexplainedGroup) Label() string {
+	parts := []string{g.Status}
+	if g.Module != "" {
+		parts = append(parts, g.Module)
+	}
+	if g.ErrorCode != "" {
+		parts = append(parts, g.ErrorCode)
+	}
+	l := strings.Join(parts, " ")
+	if g.Reason != "" && g.Reason != "status" {
+		l += " (" + g.Reason + ")"
+	}
+	return l
 }
 
 // Count is a value and how often it occurred.
@@ -179,9 +237,12 @@ type Row struct {
 	ErrorModule  string   `json:"errorModule,omitempty"`
 	ErrorCode    string   `json:"errorCode,omitempty"`
 	Findings     []Ref    `json:"findings"`
-	Truncated    bool     `json:"truncated"`
-	Warnings     int      `json:"warnings"`
-	Bytes        int64    `json:"bytes"`
+	// Unexplained is set on a failed trace no rule explained: its group's
+	// status, module, error code and reason, and what the trace says.
+	Unexplained *UnexplainedRef `json:"unexplained,omitempty"`
+	Truncated   bool            `json:"truncated"`
+	Warnings    int             `json:"warnings"`
+	Bytes       int64           `json:"bytes"`
 }
 
 // Ref is a finding on one trace, by rule.

@@ -65,6 +65,8 @@ func authDenied(s *diagnose.Subject) *diagnose.Match {
 		if !s.HasAuth || s.Auth.NTLMType == 1 {
 			m.Severity = sev(diagnose.Info)
 			m.Summary = "the normal first leg of a handshake: the server answered with a challenge"
+			m.Title = "Authentication challenge (401.2 first leg of a handshake)"
+			m.Fix = "Nothing to fix when the client's next request carries credentials and succeeds. Only when no such request follows (look for the same client and URL): the client cannot or will not authenticate with the schemes offered (WWW-Authenticate)."
 		} else {
 			m.Summary = "credentials were offered but the server accepts none of their kind"
 		}

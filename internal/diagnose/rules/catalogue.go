@@ -58,6 +58,16 @@ func Catalogue() []*diagnose.Rule {
 		appPoolUnavailableRule(),
 		configErrorRule(),
 		requestFilteringRule(),
+		appStartupFailedRule(),
+		compilationErrorRule(),
+		applicationErrorRule(),
+		handlerErrorRule(),
+		notFoundRule(),
+		noDefaultDocumentRule(),
+		verbNotAllowedRule(),
+		rewriteAbortRule(),
+		clientDisconnectedRule(),
+		appWarmupRule(),
 		slowRequestRule(),
 	}
 	for _, r := range list {
@@ -111,7 +121,7 @@ const (
 	winhttpInvalidResp uint32 = 0x80072F78
 	winhttpSecure      uint32 = 0x80072F8F
 	netnameDeleted     uint32 = 0x80070040
-	connectionAborted  uint32 = 0x800704CD
+	connectionInvalid  uint32 = 0x800704CD // ERROR_CONNECTION_INVALID (1229)
 	connectionReset    uint32 = 0x80072746
 )
 

@@ -67,7 +67,10 @@ the error for each request.`,
 			"https://learn.microsoft.com/en-us/exchange/architecture/architecture",
 			"https://learn.microsoft.com/en-us/exchange/client-developer/exchange-web-services/instrumenting-client-requests-for-ews-and-rest-in-exchange",
 		},
-		Trace: exchangeBackendUnreachable,
+		// The front end's own 500 is what the application-level rules see;
+		// the cause is the back end it could not reach.
+		Supersedes: []string{"handler-error", "application-error"},
+		Trace:      exchangeBackendUnreachable,
 	}
 }
 

@@ -91,6 +91,7 @@ func loopbackCheck(s *diagnose.Subject) *diagnose.Match {
 	return m
 }
 
+// isLoopback reports whether addr is the server itself (127.0.0.0/8, ::1).
 func isLoopback(addr string) bool {
 	ip := net.ParseIP(strings.Trim(addr, "[]"))
 	return ip != nil && ip.IsLoopback()

@@ -341,6 +341,22 @@ func TestNegativeCases(t *testing.T) {
 		{"request-filtering", setStatus(404, 0)},
 		{"client-ip-lost", dropHeader("Via", "X-Forwarded-For", "X-ClientSide", "Cookie")},
 		{"slow-request", func(tr *freb.Trace) { tr.TimeTakenMs, tr.FailureReason = 120, "STATUS_CODE" }},
+		// The application rules read the error page and the events around
+		// the handler: without them a bare 500 names no exception.
+		{"application-error", func(tr *freb.Trace) { tr.Body, tr.ModuleWarnings, tr.WebEvents = "", nil, nil }},
+		{"app-startup-failed", func(tr *freb.Trace) {
+			setStatus(500, 0)(tr)
+			tr.Errors[0].Module = "ManagedPipelineHandler"
+			tr.Body = ""
+		}},
+		{"compilation-error", func(tr *freb.Trace) { tr.Body, tr.WebEvents, tr.CompileFailures = "Server Error", nil, nil }},
+		{"handler-error", setStatus(404, 0)},
+		{"not-found", setStatus(404, 13)},
+		{"no-default-document", setStatus(403, 4)},
+		{"verb-not-allowed", setStatus(404, 6)},
+		{"rewrite-abort", func(tr *freb.Trace) { tr.RewriteAbort = nil }},
+		{"client-disconnected", func(tr *freb.Trace) { tr.BytesSent = 52428800 + 300 }},
+		{"app-warmup", func(tr *freb.Trace) { tr.TimeTakenMs, tr.FailureReason = 900, "STATUS_CODE" }},
 	}
 	covered := map[string]bool{}
 	for _, tc := range tests {
@@ -358,6 +374,112 @@ func TestNegativeCases(t *testing.T) {
 	for _, r := range Catalogue() {
 		if !covered[r.ID] {
 			t.Errorf("rule %s has no negative case", r.ID)
+		}
+	}
+}
+
+// TestRequestFilteringSourceFilesAreByDesign: a 404.7 on a .cs file is the
+// default protection of source code, reported as info with a fix that does
+// not tell the admin to allow the extension.
+func TestRequestFilteringSourceFilesAreByDesign(t *testing.T) {
+	for _, tc := range []struct {
+		url      string
+		sub      int
+		info     bool
+		mentions string
+	}{
+		{"http://web01/App_Code/Helper.cs", 7, true, ".cs extension"},
+		{"http://web01/Site.master", 7, true, ".master extension"},
+		{"http://web01/bin/Contoso.dll", 8, true, "bin segment"},
+		{"http://web01/files/report.xyz", 7, false, ""},
+	} {
+		tr := &freb.Trace{URL: tc.url, Verb: "GET", StatusCode: 404, SubStatusCode: tc.sub,
+			ErrorStatus: &freb.ErrorStatus{Module: "RequestFilteringModule", HTTPStatus: 404, HTTPSubStatus: tc.sub}}
+		fs := testEngine.Trace(diagnose.NewSubject(tr, diagnose.DefaultSettings()))
+		var got *diagnose.Finding
+		for i := range fs {
+			if fs[i].Rule == "request-filtering" {
+				got = &fs[i]
+			}
+		}
+		if got == nil {
+			t.Fatalf("%s: request-filtering did not fire", tc.url)
+		}
+		if info := got.Severity == diagnose.Info; info != tc.info {
+			t.Errorf("%s: severity %s, want info %v", tc.url, got.Severity, tc.info)
+		}
+		if tc.info && (!strings.Contains(got.Summary, tc.mentions) || !strings.HasPrefix(got.Summary, "by design") || strings.Contains(strings.ToLower(got.Fix), "fileextensions")) {
+			t.Errorf("%s: summary %q fix %q", tc.url, got.Summary, got.Fix)
+		}
+	}
+}
+
+// TestIdleTimeoutNeedsAPath: a reset after a round time on a loopback
+// client without a proxy (a debugger pause on a developer box) is not a
+// device's idle time-out; the same trace from a remote client is, and a
+// day-long pause never is.
+func TestIdleTimeoutNeedsAPath(t *testing.T) {
+	for _, tc := range []struct {
+		client string
+		ms     int64
+		fires  bool
+	}{
+		{"127.0.0.1", 1_800_000, false},
+		{"::1", 1_800_000, false},
+		{"10.1.2.3", 1_800_000, true},
+		{"10.1.2.3", 77_309_000, false},
+	} {
+		tr := &freb.Trace{URL: "http://web01/ews/exchange.asmx", Verb: "POST", StatusCode: 200, TimeTakenMs: tc.ms, ClientAddress: tc.client,
+			IOErrors: []freb.IOError{{Name: "GENERAL_FLUSH_RESPONSE_END", ErrorCode: 0x800704CD}}}
+		fired := false
+		for _, f := range testEngine.Trace(diagnose.NewSubject(tr, diagnose.DefaultSettings())) {
+			fired = fired || f.Rule == "idle-timeout-reset"
+		}
+		if fired != tc.fires {
+			t.Errorf("client %s after %d ms: fired %v, want %v", tc.client, tc.ms, fired, tc.fires)
+		}
+	}
+}
+
+// TestApplicationRulesOnBareTraces: what the application rules say when a
+// trace holds little: a 500 without body does not claim "no exception",
+// a HEAD with a failed flush is no cut download, a 401.0 from the handler
+// is the application's own authentication, and IIS's own error page from
+// asp.dll is not a script error.
+func TestApplicationRulesOnBareTraces(t *testing.T) {
+	managed := &freb.Handler{Name: "PageHandlerFactory-Integrated-4.0", Modules: "ManagedPipelineHandler"}
+	asp := &freb.Handler{Name: "ASPClassic", Modules: "IsapiModule", ScriptProcessor: `C:\Windows\system32\inetsrv\asp.dll`}
+	errStatus := func(module string, code, sub int, hr uint32) *freb.ErrorStatus {
+		return &freb.ErrorStatus{Module: module, HTTPStatus: code, HTTPSubStatus: sub, ErrorCode: hr}
+	}
+	for _, tc := range []struct {
+		name  string
+		tr    *freb.Trace
+		rule  string // "" when no application rule may fire
+		words string
+	}{
+		{"500 without body", &freb.Trace{URL: "http://w/a.aspx", Verb: "GET", StatusCode: 500, Handler: managed, ErrorStatus: errStatus("ManagedPipelineHandler", 500, 0, 0)},
+			"handler-error", "no error page or ASP.NET web event"},
+		{"401.0 from the handler", &freb.Trace{URL: "http://w/api/x", Verb: "GET", StatusCode: 401, Handler: managed, ErrorStatus: errStatus("ManagedPipelineHandler", 401, 0, 0), Body: "Unauthorized"},
+			"handler-error", "set 401 itself"},
+		{"HEAD with a failed flush", &freb.Trace{URL: "http://w/big.iso", Verb: "HEAD", StatusCode: 200, BytesSent: 300,
+			ResponseHeaders: headers.List{{Name: "Content-Length", Value: "900000"}},
+			IOErrors:        []freb.IOError{{Name: "GENERAL_FLUSH_RESPONSE_END", ErrorCode: 0x800703E3}}}, "", ""},
+		{"asp.dll failing to load", &freb.Trace{URL: "http://w/a.asp", Verb: "GET", StatusCode: 500, Handler: asp, ErrorStatus: errStatus("IsapiModule", 500, 0, 0x8007007E),
+			Body: "<title>IIS 10.0 Detailed Error - 500.0 - Internal Server Error</title><h3>HTTP Error 500.0 - Internal Server Error</h3>"}, "", ""},
+	} {
+		s := diagnose.NewSubject(tc.tr, diagnose.DefaultSettings())
+		var got []diagnose.Finding
+		for _, f := range testEngine.Trace(s) {
+			if f.Rule == "handler-error" || f.Rule == "application-error" || f.Rule == "client-disconnected" {
+				got = append(got, f)
+			}
+		}
+		switch {
+		case tc.rule == "" && len(got) > 0:
+			t.Errorf("%s: %s fired: %s", tc.name, got[0].Rule, got[0].Summary)
+		case tc.rule != "" && (len(got) != 1 || got[0].Rule != tc.rule || !strings.Contains(got[0].Summary, tc.words)):
+			t.Errorf("%s: got %+v, want %s saying %q", tc.name, got, tc.rule, tc.words)
 		}
 	}
 }
