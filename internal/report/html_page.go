@@ -189,17 +189,7 @@ func buildPage(r *scan.Result, opts Options) *htmlPage {
 
 func facts(r *scan.Result) []kv {
 	sm := r.Summary
-	scope := fmt.Sprintf("%d trace(s) read from %d file(s) (%s)", sm.Traces, sm.Files, humanBytes(sm.Bytes))
-	if sm.Matched != sm.Traces {
-		scope += fmt.Sprintf(", %d matched the filters", sm.Matched)
-	}
-	if sm.NotFREB > 0 {
-		scope += fmt.Sprintf(", %d not FREB (skipped)", sm.NotFREB)
-	}
-	if sm.Failed > 0 {
-		scope += fmt.Sprintf(", %d unreadable (listed at the end)", sm.Failed)
-	}
-	out := []kv{{"Scanned", scope}}
+	out := []kv{{"Scanned", scope(sm)}}
 	if sm.From != nil && sm.To != nil {
 		out = append(out, kv{"Time range", seen(*sm.From, *sm.To)})
 	}

@@ -48,7 +48,12 @@ func summarise(r *scan.Result) htmlSummary {
 	if sm := r.Summary; sm.From != nil && sm.To != nil {
 		span = ", " + seen(*sm.From, *sm.To)
 	}
-	if len(failures) == 0 {
+	if NoTraces(r.Summary) {
+		s.Lead = noTracesText(r.Summary)
+	} else if r.Summary.Traces == 0 && r.Summary.Unchanged > 0 {
+		s.OK = true
+		s.Lead = nothingNewText(r.Summary)
+	} else if len(failures) == 0 {
 		s.OK = true
 		s.Lead = fmt.Sprintf("No known failure found in %d trace(s)%s.", r.Summary.Matched, span)
 	} else {

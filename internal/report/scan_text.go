@@ -20,9 +20,14 @@ func writeScanText(w io.Writer, r *scan.Result, opts Options) error {
 	s := opts.Style
 	var b strings.Builder
 	scanHeader(&b, r, s)
-	if len(r.Findings) == 0 {
+	switch {
+	case NoTraces(r.Summary):
+		fmt.Fprintf(&b, "%s\n\n", s.paint(wrap(noTracesText(r.Summary), s.Width, ""), text.FgYellow, text.Bold))
+	case r.Summary.Traces == 0 && r.Summary.Unchanged > 0:
+		fmt.Fprintf(&b, "%s\n\n", s.paint(nothingNewText(r.Summary), text.FgGreen))
+	case len(r.Findings) == 0:
 		fmt.Fprintf(&b, "%s\n\n", s.paint("No known failure found in the matched traces.", text.FgGreen))
-	} else {
+	default:
 		var info []scan.Group
 		fmt.Fprintf(&b, "%s\n\n", s.bold("FINDINGS (most severe first)"))
 		for i := range r.Findings {
@@ -62,14 +67,7 @@ func scanHeader(b *strings.Builder, r *scan.Result, s Style) {
 	}
 	fmt.Fprintf(b, "%s\n", s.bold(title))
 	sm := r.Summary
-	fmt.Fprintf(b, "Scanned %d file(s), %s, in %.1fs: %d trace(s) read, %d matched the filters", sm.Files, humanBytes(sm.Bytes), r.DurationSeconds, sm.Traces, sm.Matched)
-	if sm.NotFREB > 0 {
-		fmt.Fprintf(b, ", %d not FREB (skipped)", sm.NotFREB)
-	}
-	if sm.Failed > 0 {
-		fmt.Fprintf(b, ", %s", s.paint(fmt.Sprintf("%d unreadable", sm.Failed), text.FgYellow))
-	}
-	b.WriteString("\n")
+	fmt.Fprintf(b, "%s\n", wrap(fmt.Sprintf("Scanned in %.1fs: %s", r.DurationSeconds, scope(sm)), s.Width, "  "))
 	if sm.From != nil && sm.To != nil {
 		fmt.Fprintf(b, "Time range: %s → %s\n", sm.From.UTC().Format("2006-01-02 15:04:05"), sm.To.UTC().Format("2006-01-02 15:04:05 UTC"))
 	}

@@ -92,6 +92,7 @@ func newAggregator(opts Options) *aggregator {
 func (a *aggregator) add(o outcome) {
 	r := a.r
 	r.Summary.Files++
+	r.Summary.Bytes += o.size
 	if o.err != nil {
 		if errors.Is(o.err, freb.ErrNotFREB) {
 			r.Summary.NotFREB++
@@ -110,7 +111,6 @@ func (a *aggregator) add(o outcome) {
 		a.kept[t.File] = o.kept
 	}
 	r.Summary.Traces++
-	r.Summary.Bytes += o.size
 	a.corr.Add(s)
 	when := t.Start
 	if when.IsZero() {

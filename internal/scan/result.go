@@ -50,17 +50,28 @@ type Result struct {
 	Diagnosed []*DiagnosedTrace `json:"-"`
 }
 
-// Summary is the header of a report.
+// Summary is the header of a report. Every path looked at is counted
+// once, in exactly one of Traces, NotFREB, Failed, Skipped and
+// Stylesheets, which add up to Files; files a --state run left alone
+// (Unchanged, Deferred) are not among them.
 type Summary struct {
-	// Files is every candidate file found under the inputs.
+	// Files is every file (or path that could not be listed) under the
+	// inputs.
 	Files int `json:"files"`
 	// Traces is the FREB traces read; Matched those that passed the
 	// filters and are in this report.
-	Traces  int   `json:"traces"`
-	Matched int   `json:"matched"`
-	NotFREB int   `json:"notFreb"`
-	Failed  int   `json:"unreadable"`
-	Bytes   int64 `json:"bytes"`
+	Traces  int `json:"traces"`
+	Matched int `json:"matched"`
+	// NotFREB counts the .xml files that are not FREB traces (listed in
+	// Result.NotFREB).
+	NotFREB int `json:"notFreb"`
+	Failed  int `json:"unreadable"`
+	// Skipped counts the files that are not .xml (W3C logs, archives),
+	// not opened; Stylesheets counts IIS's freb.xsl beside the traces.
+	Skipped     int `json:"skipped"`
+	Stylesheets int `json:"stylesheets"`
+	// Bytes is the size of every file counted in Files.
+	Bytes int64 `json:"bytes"`
 	// From and To bound the matched traces' start times.
 	From      *time.Time `json:"from,omitempty"`
 	To        *time.Time `json:"to,omitempty"`
