@@ -57,10 +57,10 @@ func TestWhereInvalid(t *testing.T) {
 // bracket.
 func TestWhereNamesTheSyntaxProblem(t *testing.T) {
 	for expr, want := range map[string]string{
-		"//Event[":                          `'[' at character 8 is never closed (missing ']')`,
-		"//Event[Data='x']]":                `unexpected ']' at character 18`,
-		"//Event[Data='x]":                  `the quote '\'' at character 14 is never closed`,
-		"count(//Event[@x='1']":             `'(' at character 6 is never closed (missing ')')`,
+		"//Event[":                           `'[' at character 8 is never closed (missing ']')`,
+		"//Event[Data='x']]":                 `unexpected ']' at character 18`,
+		"//Event[Data='x]":                   `the quote '\'' at character 14 is never closed`,
+		"count(//Event[@x='1']":              `'(' at character 6 is never closed (missing ')')`,
 		"//Event[RenderingInfo/Opcode='a')]": `unexpected ')'`,
 	} {
 		_, err := CompileWhere(expr)
