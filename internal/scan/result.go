@@ -191,7 +191,22 @@ type FileError struct {
 // file so they stand alone on stderr), for tables that show the file in a
 // column of its own.
 func (e FileError) Reason() string {
-	return strings.TrimPrefix(e.Error, e.File+": ")
+	msg := e.Error
+	// Errors name the file in the ways Go and the reader write them:
+	// "path: …", "path:3: …" (a line), "open path: …", "stat path: …".
+	for _, op := range []string{"open ", "stat ", "lstat ", "read ", ""} {
+		if rest, ok := strings.CutPrefix(msg, op+e.File); ok {
+			if r, ok := strings.CutPrefix(rest, ": "); ok {
+				return r
+			}
+			if rest != "" && rest[0] == ':' {
+				if i := strings.Index(rest[1:], ": "); i > 0 && strings.Trim(rest[1:i+1], "0123456789") == "" {
+					return "line " + rest[1:i+1] + ": " + rest[i+3:]
+				}
+			}
+		}
+	}
+	return msg
 }
 
 // FileWarning is a trace read with warnings.

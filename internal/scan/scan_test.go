@@ -229,3 +229,18 @@ func TestRuleAndSeverityFilters(t *testing.T) {
 		}
 	}
 }
+
+// TestFileErrorReason: the "why" beside a file never repeats its path.
+func TestFileErrorReason(t *testing.T) {
+	for _, tc := range []struct{ file, err, want string }{
+		{"/a/x.xml", "/a/x.xml: not a FREB trace", "not a FREB trace"},
+		{"/a/x.xml", "/a/x.xml:3: the file ends early", "line 3: the file ends early"},
+		{"/a/missing", "stat /a/missing: no such file or directory", "no such file or directory"},
+		{"/a/x.xml", "open /a/x.xml: permission denied", "permission denied"},
+		{"/a/x.xml", "something else", "something else"},
+	} {
+		if got := (FileError{File: tc.file, Error: tc.err}).Reason(); got != tc.want {
+			t.Errorf("Reason(%q) = %q, want %q", tc.err, got, tc.want)
+		}
+	}
+}
