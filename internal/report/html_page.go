@@ -76,6 +76,8 @@ type htmlGroup struct {
 	Open        htmlLink
 	// FixVendor is set when the fix is specific to the detected vendor.
 	FixVendor string
+	// SeverityNote explains a severity other than the rule's usual one.
+	SeverityNote string
 }
 
 type htmlExample struct {
@@ -106,12 +108,15 @@ type htmlRow struct {
 	// Later rows start hidden (see pageRows).
 	Later                                         bool
 	ID, Time, TimeKey, Status, Class, StatusClass string
-	Verb, Path, Client, Agent, File, FileShort    string
-	Ms                                            int64
-	Refs                                          []scan.Ref
-	Findings                                      bool
-	Detail                                        *htmlTrace
-	DetailErr                                     string
+	// StatusKey sorts statuses by code, then substatus as a number
+	// (403.4 before 403.16), which the text "403.16" cannot.
+	StatusKey                                  int
+	Verb, Path, Client, Agent, File, FileShort string
+	Ms                                         int64
+	Refs                                       []scan.Ref
+	Findings                                   bool
+	Detail                                     *htmlTrace
+	DetailErr                                  string
 }
 
 // buildPage turns a scan result into the page model. detail re-reads
@@ -135,7 +140,7 @@ func buildPage(r *scan.Result, opts Options) *htmlPage {
 	}
 	details := detailSet(r, opts)
 	for _, g := range r.Findings {
-		hg := htmlGroup{Group: g, ID: "f-" + g.Rule, Seen: seen(g.FirstSeen, g.LastSeen), FixVendor: fixVendor(g), Explanation: g.Explanation}
+		hg := htmlGroup{Group: g, ID: "f-" + g.Rule, Seen: seen(g.FirstSeen, g.LastSeen), FixVendor: fixVendor(g), Explanation: g.Explanation, SeverityNote: severityNote(&g)}
 		if g.Severity == diagnose.Info {
 			hg.ID += "-info"
 		}
@@ -145,7 +150,7 @@ func buildPage(r *scan.Result, opts Options) *htmlPage {
 		if g.Example != "" {
 			hg.Open = link(g.Example)
 			if d := details[g.Example]; d != nil && d.doc != nil {
-				marks := evidenceMarks(g.Example, r)
+				marks := groupMarks(g, g.Example)
 				hg.Headers = headerView(d.doc, marks)
 				hg.HeadersOpen = len(marks) > 0
 			}
@@ -330,7 +335,7 @@ func sequences(r *scan.Result, link func(string) htmlLink) []htmlSeq {
 }
 
 func traceRow(i int, row scan.Row) htmlRow {
-	hr := htmlRow{ID: fmt.Sprintf("t-%d", i), Status: row.Status, Class: statusClass(row.StatusCode, row.Status),
+	hr := htmlRow{ID: fmt.Sprintf("t-%d", i), Status: row.Status, StatusKey: row.StatusCode*100000 + row.SubStatus, Class: statusClass(row.StatusCode, row.Status),
 		Verb: row.Verb, Path: clip(pathAndQuery(row.URL), 160), Client: row.Client, Agent: row.ClientFamily,
 		File: row.File, FileShort: shortFile(row.File), Ms: row.TimeTakenMs, Refs: row.Findings}
 	if hr.Agent == "" || hr.Agent == "Unknown" {
@@ -405,9 +410,37 @@ func refersTo(f diagnose.Finding, file string) bool {
 	return false
 }
 
+// groupMarks are the headers a finding group's own example cites: its
+// header panel highlights exactly the evidence of the finding shown, not
+// that of other findings on the same trace.
+func groupMarks(g scan.Group, file string) map[string]bool {
+	marks := map[string]bool{}
+	for _, f := range g.Examples {
+		if lastTrace(f) != file {
+			continue
+		}
+		for _, e := range f.Evidence {
+			if e.File == "" || e.File == file {
+				addMark(marks, e)
+			}
+		}
+		break
+	}
+	return marks
+}
+
+func lastTrace(f diagnose.Finding) string {
+	if len(f.Traces) == 0 {
+		return ""
+	}
+	return f.Traces[len(f.Traces)-1]
+}
+
 func addMark(marks map[string]bool, e diagnose.Evidence) {
 	switch e.Where {
-	case diagnose.InRequestHeader:
+	// A proxy's evidence names the request header it comes from
+	// (X-ClientSide, X-Forwarded-For), which the fix often changes.
+	case diagnose.InRequestHeader, diagnose.InProxy:
 		marks["req:"+strings.ToLower(e.Name)] = true
 	case diagnose.InResponseHeader:
 		marks["resp:"+strings.ToLower(e.Name)] = true

@@ -95,13 +95,23 @@ type Group struct {
 	Severity   diagnose.Severity   `json:"severity"`
 	Confidence diagnose.Confidence `json:"confidence"`
 	// Count is how many findings (traces or sequences) the rule produced.
-	Count      int       `json:"count"`
-	FirstSeen  time.Time `json:"firstSeen"`
-	LastSeen   time.Time `json:"lastSeen"`
-	Clients    []Count   `json:"clients"`
-	UserAgents []Count   `json:"userAgents"`
-	URLs       []Count   `json:"urls"`
-	Servers    []Count   `json:"servers"`
+	Count int `json:"count"`
+	// Incidents counts the rule once per client (original client address
+	// behind a proxy): one Apple Mail failing three times is one incident
+	// of three findings. Reports lead with it, in every format.
+	Incidents int `json:"incidents"`
+	// RuleSeverity is the severity the catalogue gives the rule (frebscan
+	// rules, explain); Severity differs from it only when a match
+	// overrode it, and SeverityReason then says why (the summary of the
+	// finding that set it).
+	RuleSeverity   diagnose.Severity `json:"ruleSeverity"`
+	SeverityReason string            `json:"severityReason,omitempty"`
+	FirstSeen      time.Time         `json:"firstSeen"`
+	LastSeen       time.Time         `json:"lastSeen"`
+	Clients        []Count           `json:"clients"`
+	UserAgents     []Count           `json:"userAgents"`
+	URLs           []Count           `json:"urls"`
+	Servers        []Count           `json:"servers"`
 	// Vendors are the proxy vendors seen on the affected traces.
 	Vendors []Count `json:"vendors"`
 	// Fix is the fix for the most common vendor.
