@@ -78,6 +78,8 @@ type htmlGroup struct {
 	FixVendor string
 	// SeverityNote explains a severity other than the rule's usual one.
 	SeverityNote string
+	// HeadersOf names the trace the header panel shows.
+	HeadersOf string
 }
 
 type htmlExample struct {
@@ -149,10 +151,11 @@ func buildPage(r *scan.Result, opts Options) *htmlPage {
 		}
 		if g.Example != "" {
 			hg.Open = link(g.Example)
-			if d := details[g.Example]; d != nil && d.doc != nil {
-				marks := groupMarks(g, g.Example)
+			file, marks := headerExample(g)
+			if d := details[file]; d != nil && d.doc != nil {
 				hg.Headers = headerView(d.doc, marks)
 				hg.HeadersOpen = len(marks) > 0
+				hg.HeadersOf = shortFile(file)
 			}
 		}
 		if g.Severity == diagnose.Info {
@@ -410,23 +413,26 @@ func refersTo(f diagnose.Finding, file string) bool {
 	return false
 }
 
-// groupMarks are the headers a finding group's own example cites: its
-// header panel highlights exactly the evidence of the finding shown, not
-// that of other findings on the same trace.
-func groupMarks(g scan.Group, file string) map[string]bool {
-	marks := map[string]bool{}
+// headerExample picks the trace whose headers a group's panel shows and
+// the headers to highlight there: the first example (most telling first)
+// that cites headers, with exactly its own header evidence, so the panel
+// and its highlights belong to one finding (a handshake sequence cites
+// steps, not headers: its panel shows the trace of the next example that
+// does). Without any, the group's example trace, unmarked.
+func headerExample(g scan.Group) (string, map[string]bool) {
 	for _, f := range g.Examples {
-		if lastTrace(f) != file {
-			continue
-		}
+		file := lastTrace(f)
+		marks := map[string]bool{}
 		for _, e := range f.Evidence {
 			if e.File == "" || e.File == file {
 				addMark(marks, e)
 			}
 		}
-		break
+		if len(marks) > 0 && file != "" {
+			return file, marks
+		}
 	}
-	return marks
+	return g.Example, map[string]bool{}
 }
 
 func lastTrace(f diagnose.Finding) string {
