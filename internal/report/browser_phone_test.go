@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -69,5 +70,58 @@ func TestBrowserStatusSortsNumerically(t *testing.T) {
 	}
 	if want := []string{"403.4", "403.7", "403.16", "403.502"}; fmt.Sprint(codes) != fmt.Sprint(want) {
 		t.Errorf("403s sorted as %v, want %v", codes, want)
+	}
+}
+
+// TestBrowserNavigation: keyboard and link navigation of the report: a
+// skip link and a table of contents, findings that fold, arrow keys on
+// the trace view tabs, a URL per trace that opens it, a filter that knows
+// client families and says when nothing matches, and handshake drawings
+// whose 401 challenge legs are not drawn as failures.
+func TestBrowserNavigation(t *testing.T) {
+	ctx, w := browse(t)
+	_, page := scanHTML(t, samplesDir)
+	loadReport(t, ctx, page, 1400, 900)
+	checkPage(t, ctx, w)
+	if got := eval[string](t, ctx, `document.querySelector('a.skip').getAttribute('href')`); got != "#findings" {
+		t.Errorf("skip link goes to %q", got)
+	}
+	if n := eval[int](t, ctx, `document.querySelectorAll('nav.toc a[href^="#f-"]').length`); n == 0 {
+		t.Error("the table of contents lists no finding")
+	}
+	if !eval[bool](t, ctx, `(() => { const d = document.querySelector('#f-via-persistent-auth details.fold'); d.querySelector('summary').click(); const closed = !d.open; d.querySelector('summary').click(); return closed && d.open; })()`) {
+		t.Error("a finding does not fold and unfold")
+	}
+	// Arrow keys move between the tabs of an opened trace.
+	run(t, ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector('#t-0 button.open').click()`))
+	run(t, ctx, chromedp.Evaluate[chromedp.Void](`(() => { const t = document.querySelector('#d-t-0 [role=tab][data-tab=summary]'); t.focus(); t.dispatchEvent(new KeyboardEvent('keydown', {key: 'ArrowRight', bubbles: true})); })()`))
+	if got := eval[string](t, ctx, `document.activeElement.getAttribute('data-tab') + ' ' + document.querySelector('#d-t-0 [data-view=details]').classList.contains('on')`); got != "details true" {
+		t.Errorf("ArrowRight on the first tab: focus/view %q, want the Request Details tab shown", got)
+	}
+	// A trace's own address opens it.
+	run(t, ctx, chromedp.Evaluate[chromedp.Void](`location.hash = '#t-3'`), chromedp.Sleep(300*time.Millisecond))
+	if !eval[bool](t, ctx, `!document.getElementById('d-t-3').hidden`) {
+		t.Error("#t-3 in the address does not open that trace")
+	}
+	// The filter finds client families, and says when nothing matches.
+	run(t, ctx, chromedp.SendKeys(chromedp.CSS(`#q`), "apple"), chromedp.Sleep(400*time.Millisecond))
+	if n := eval[string](t, ctx, `document.getElementById('shown').textContent`); n == "0" {
+		t.Error(`the filter "apple" matches no trace (Apple Mail is among the samples)`)
+	}
+	if !eval[bool](t, ctx, `document.getElementById('none').hidden`) {
+		t.Error("the nothing-matches note shows although traces match")
+	}
+	run(t, ctx, chromedp.SendKeys(chromedp.CSS(`#q`), "zzzz-nothing"), chromedp.Sleep(400*time.Millisecond))
+	if eval[bool](t, ctx, `document.getElementById('none').hidden`) {
+		t.Error("no note when nothing matches the filter")
+	}
+	// The flagship handshake: 401 challenge legs drawn as legs, one failure.
+	legs := eval[int](t, ctx, `document.querySelectorAll('#f-via-persistent-auth .step.leg').length`)
+	bad := eval[int](t, ctx, `document.querySelectorAll('#f-via-persistent-auth .seq:first-of-type .step.bad').length`)
+	if legs == 0 || bad != 1 {
+		t.Errorf("flagship handshake: %d challenge legs, %d failures; want legs drawn as such and one failure", legs, bad)
+	}
+	if n := eval[int](t, ctx, `document.querySelectorAll('#traces > thead > tr > th').length`); n != 11 {
+		t.Errorf("trace table has %d columns, want 11 (with Server and Proxy)", n)
 	}
 }

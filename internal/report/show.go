@@ -66,5 +66,7 @@ func writeShowHTML(w io.Writer, d Document, o Options) error {
 		}
 		return nil, fmt.Errorf("%s: not among the files shown", file)
 	}
+	// The user named these traces: each carries its events in full.
+	o.AllEvents = true
 	return writeScanHTML(w, r, o)
 }
