@@ -35,10 +35,6 @@ func (o Options) writableDirs() []string {
 
 // NewUnits writes the service and timer for o.
 func NewUnits(o Options) Units {
-	state := o.State
-	if state == "" {
-		state = DefaultState(Systemd)
-	}
 	writable := o.writableDirs()
 	var svc strings.Builder
 	fmt.Fprintf(&svc, `[Unit]
