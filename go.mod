@@ -13,6 +13,7 @@ require (
 	github.com/spf13/pflag v1.0.9
 	golang.org/x/net v0.33.0
 	golang.org/x/sys v0.47.0
+	golang.org/x/term v0.29.0
 	golang.org/x/text v0.43.0
 )
 

@@ -15,11 +15,31 @@
     btn.textContent = open ? 'hide' : 'details';
   }
 
+  // copy puts the text of a fix or command on the clipboard; where the
+  // Clipboard API is refused (some browsers on file://) it selects the
+  // text so Ctrl+C copies it.
+  function copy(btn) {
+    var box = document.getElementById(btn.getAttribute('data-copy'));
+    var el = box && box.querySelector('.copytext');
+    if (!el) { return; }
+    var text = el.textContent.replace(/\s+/g, ' ').trim();
+    var done = function () { btn.textContent = 'copied'; setTimeout(function () { btn.textContent = 'copy'; }, 1500); };
+    var select = function () {
+      var r = document.createRange(); r.selectNodeContents(el);
+      var sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(r);
+      btn.textContent = 'selected: Ctrl+C';
+    };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(done, select);
+    } else { select(); }
+  }
+
   function showTab(btn) {
     var views = btn.closest('.views');
     var name = btn.getAttribute('data-tab');
     views.querySelectorAll('.tabbar button').forEach(function (b) {
       b.setAttribute('aria-selected', b === btn ? 'true' : 'false');
+      b.tabIndex = b === btn ? 0 : -1;
     });
     views.querySelectorAll('.view').forEach(function (v) {
       v.classList.toggle('on', v.getAttribute('data-view') === name);
@@ -40,11 +60,49 @@
     var btn = body.querySelector('button.open');
     if (btn) { toggle(btn, true); }
     body.scrollIntoView({block: 'start'});
+    // Each trace has an address (#t-12) to send to a colleague.
+    if (location.hash !== '#' + id && history.replaceState) { history.replaceState(null, '', '#' + id); }
   }
+
+  // Tabs follow the WAI-ARIA pattern: one tab in the Tab order, arrow
+  // keys (and Home/End) move between tabs and show their view.
+  document.querySelectorAll('.views').forEach(function (views, i) {
+    var tabs = views.querySelectorAll('[role=tab]');
+    tabs.forEach(function (tab) {
+      var view = views.querySelector('[data-view="' + tab.getAttribute('data-tab') + '"]');
+      tab.id = 'tab-' + i + '-' + tab.getAttribute('data-tab');
+      if (view) {
+        view.id = 'view-' + i + '-' + tab.getAttribute('data-tab');
+        view.setAttribute('role', 'tabpanel');
+        view.setAttribute('aria-labelledby', tab.id);
+        tab.setAttribute('aria-controls', view.id);
+      }
+      tab.tabIndex = tab.getAttribute('aria-selected') === 'true' ? 0 : -1;
+    });
+  });
+  document.addEventListener('keydown', function (e) {
+    var tab = e.target instanceof Element && e.target.closest('[role=tab]');
+    if (!tab) { return; }
+    var tabs = Array.prototype.slice.call(tab.parentElement.querySelectorAll('[role=tab]'));
+    var i = tabs.indexOf(tab), next = -1;
+    if (e.key === 'ArrowRight') { next = (i + 1) % tabs.length; }
+    if (e.key === 'ArrowLeft') { next = (i + tabs.length - 1) % tabs.length; }
+    if (e.key === 'Home') { next = 0; }
+    if (e.key === 'End') { next = tabs.length - 1; }
+    if (next < 0) { return; }
+    e.preventDefault();
+    showTab(tabs[next]);
+    tabs[next].focus();
+  });
+  window.addEventListener('hashchange', function () {
+    if (location.hash.indexOf('#t-') === 0) { openTrace(location.hash.slice(1)); }
+  });
 
   document.addEventListener('click', function (e) {
     var t = e.target;
     if (!(t instanceof Element)) { return; }
+    var c = t.closest('button.copy');
+    if (c) { copy(c); return; }
     var b = t.closest('button[data-toggle]');
     if (b) { toggle(b); return; }
     var tab = t.closest('button[data-tab]');
@@ -93,6 +151,7 @@
   var shown = document.getElementById('shown');
   var showing = document.getElementById('showing');
   var more = document.getElementById('more');
+  var none = document.getElementById('none');
   var all = document.getElementById('all');
   // Only the first `limit` matching rows are drawn: a browser takes
   // seconds to lay out ten thousand table rows, and none for hidden ones.
@@ -105,7 +164,9 @@
   function matches(b) {
     if (!texts) {
       texts = new Map();
-      bodies.forEach(function (x) { texts.set(x, x.rows[0].textContent.toLowerCase()); });
+      // The row's cells and what it does not show: the client family
+      // ("apple" finds Apple Mail), the full user agent and file.
+      bodies.forEach(function (x) { texts.set(x, x.rows[0].textContent.toLowerCase() + ' ' + (x.getAttribute('data-s') || '')); });
     }
     var cls = fstatus.value;
     if ((cls && b.getAttribute('data-c') !== cls) || (ffind.checked && !b.hasAttribute('data-f'))) { return false; }
@@ -125,6 +186,7 @@
       b.hidden = !ok || (n > limit && !pinned.has(b));
     });
     shown.textContent = String(n);
+    if (none) { none.hidden = n > 0; }
     if (showing) { showing.textContent = String(Math.min(n, limit)); }
     if (more) { more.hidden = all.hidden = n <= limit; }
   }

@@ -5,6 +5,7 @@
 package atomicfile
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -66,7 +67,9 @@ func WriteOutput(path string, perm os.FileMode, write func(io.Writer) error) err
 func replace(path string, perm os.FileMode, write func(io.Writer) error) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		// The error names the temporary file, which the user never asked
+		// for and cannot find: name the folder the report was to go in.
+		return fmt.Errorf("write %s: cannot create a file in %s: %w", path, filepath.Dir(path), bare(err, ""))
 	}
 	done := false
 	defer func() {
@@ -77,19 +80,19 @@ func replace(path string, perm os.FileMode, write func(io.Writer) error) error {
 	}()
 	// CreateTemp makes 0600 files; reports are meant to be read by others.
 	if err := tmp.Chmod(perm &^ umask()); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return fmt.Errorf("write %s: %w", path, bare(err, tmp.Name()))
 	}
 	if err := write(tmp); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return fmt.Errorf("write %s: %w", path, bare(err, tmp.Name()))
 	}
 	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return fmt.Errorf("write %s: %w", path, bare(err, tmp.Name()))
 	}
 	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return fmt.Errorf("write %s: %w", path, bare(err, tmp.Name()))
 	}
 	if err := renameRetry(tmp.Name(), path, os.Rename, retryable, renameAttempts, 50*time.Millisecond); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return fmt.Errorf("write %s: %w", path, bare(err, tmp.Name()))
 	}
 	done = true
 	return nil
@@ -135,6 +138,21 @@ func renameRetry(from, to string, rename func(string, string) error, retry func(
 			time.Sleep(delay)
 			delay *= 2
 		}
+	}
+	return err
+}
+
+// bare strips the temporary file's name from an error about it (the user
+// never named that file and will not find it), keeping the cause, which
+// errors.Is still sees. Other errors are returned as they are.
+func bare(err error, tmp string) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) && (tmp == "" || pe.Path == tmp) {
+		return pe.Err
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) && le.Old == tmp {
+		return le.Err
 	}
 	return err
 }

@@ -30,6 +30,12 @@ const (
 	ExitOK       ExitCode = 0
 	ExitFindings ExitCode = 1
 	ExitError    ExitCode = 2
+	// ExitNoTraces is a scan that found no FREB trace at all under its
+	// inputs (only W3C logs, an empty folder): most likely the wrong
+	// path, which a scheduled task must not report as a clean run. A
+	// --state run whose traces were all analysed before is not this: it
+	// exits 0.
+	ExitNoTraces ExitCode = 3
 	// ExitInterrupted is the status of a scan stopped by Ctrl+C (SIGINT):
 	// the shell's 128+2, so a script tells "cut short" from "clean" and
 	// "findings". The report (marked partial) and the state cover exactly

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -134,8 +135,12 @@ func parseStatusTerm(term string) (scan.StatusMatch, error) {
 }
 
 // parseTime reads --since/--until: an RFC 3339 time, a date, "date time",
-// or a duration back from now (90m, 24h, 7d).
-func parseTime(s string, now time.Time) (time.Time, error) {
+// or a duration back from now (90m, 24h, 7d). A time without a zone is
+// UTC, as every report prints times in UTC and FREB traces are stamped in
+// UTC: an admin copies a time from a report into --since and gets the same
+// instant on any machine. For --until (endOfDay) a bare date means the end
+// of that day, so "--until 2024-03-12" includes the 12th.
+func parseTime(s string, now time.Time, endOfDay bool) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return time.Time{}, nil
@@ -148,10 +153,55 @@ func parseTime(s string, now time.Time) (time.Time, error) {
 	if d, err := time.ParseDuration(s); err == nil && d >= 0 {
 		return now.Add(-d), nil
 	}
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02"} {
-		if t, err := time.ParseInLocation(layout, s, time.Local); err == nil {
+	if t, err := time.Parse("2006-01-02", s); err == nil {
+		if endOfDay {
+			return t.Add(24*time.Hour - time.Nanosecond), nil
+		}
+		return t, nil
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02T15:04", "2006-01-02 15:04"} {
+		if t, err := time.ParseInLocation(layout, s, time.UTC); err == nil {
 			return t, nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("%q is not a time (2026-03-02, \"2026-03-02 14:00\", RFC 3339) or a duration (90m, 24h, 7d)", s)
+	return time.Time{}, fmt.Errorf("%q is not a time (2026-03-02, \"2026-03-02 14:00\" in UTC, RFC 3339 with a zone) or a duration back from now (90m, 24h, 7d)", s)
+}
+
+// checkClient validates --client: an address, a CIDR block, or the start
+// or part of an address. Anything else matches nothing, and an empty
+// report with exit 0 would read as "all clear" for a typo.
+func checkClient(s string) error {
+	const forms = "want an address (10.0.0.5, 2001:db8::5), a CIDR block (10.0.0.0/8) or part of an address (10.0.)"
+	if strings.Contains(s, "/") {
+		if _, _, err := net.ParseCIDR(s); err != nil {
+			return fmt.Errorf("--client %q is not a CIDR block: %s", s, forms)
+		}
+		return nil
+	}
+	if net.ParseIP(strings.Trim(s, "[]")) != nil {
+		return nil
+	}
+	for _, r := range s {
+		if !strings.ContainsRune("0123456789abcdefABCDEF.:[]", r) {
+			return fmt.Errorf("--client %q is not an address: %s", s, forms)
+		}
+	}
+	return nil
+}
+
+// parseSites reads --site: site IDs (1,2) or W3SVC folder names (W3SVC1).
+func parseSites(s string) ([]string, error) {
+	var out []string
+	for _, term := range strings.Split(s, ",") {
+		term = strings.TrimSpace(term)
+		id := term
+		if len(id) > 5 && strings.EqualFold(id[:5], "w3svc") {
+			id = id[5:]
+		}
+		if n, err := strconv.Atoi(id); err != nil || n <= 0 {
+			return nil, fmt.Errorf("--site %q: want a site ID (1, 2) or a log folder name (W3SVC1), comma-separated", term)
+		}
+		out = append(out, id)
+	}
+	return out, nil
 }

@@ -57,16 +57,16 @@ func TestParseTime(t *testing.T) {
 		"2026-03-01T10:00:00Z": time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC),
 	}
 	for in, want := range tests {
-		got, err := parseTime(in, now)
+		got, err := parseTime(in, now, false)
 		if err != nil || !got.Equal(want) {
 			t.Errorf("parseTime(%q) = %v, %v; want %v", in, got, err, want)
 		}
 	}
-	if d, err := parseTime("2026-03-01", now); err != nil || d.Day() != 1 {
+	if d, err := parseTime("2026-03-01", now, false); err != nil || d.Day() != 1 {
 		t.Errorf("date: %v %v", d, err)
 	}
 	for _, bad := range []string{"yesterday", "-5h", "2026-13-01"} {
-		if _, err := parseTime(bad, now); err == nil {
+		if _, err := parseTime(bad, now, false); err == nil {
 			t.Errorf("parseTime(%q) accepted", bad)
 		}
 	}
@@ -93,7 +93,7 @@ func FuzzFlagParse(f *testing.F) {
 				t.Fatalf("%+v does not match its own low end", m)
 			}
 		}
-		if _, err := parseTime(spec, now); err != nil && !strings.Contains(err.Error(), "is not a time") {
+		if _, err := parseTime(spec, now, true); err != nil && !strings.Contains(err.Error(), "is not a time") {
 			t.Fatalf("parseTime(%q): %v", spec, err)
 		}
 		if n, err := parseSize(spec); err == nil && n < 0 {

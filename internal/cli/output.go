@@ -1,8 +1,12 @@
 package cli
 
 import (
+	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
 
 	"github.com/frebscan/frebscan/internal/atomicfile"
 	"github.com/frebscan/frebscan/internal/report"
@@ -44,4 +48,36 @@ func inDirs(path string, dirs []string) bool {
 		}
 	}
 	return false
+}
+
+// formatByExtension maps the extension of -o to a format, so
+// `-o report.html` writes HTML without --format.
+var formatByExtension = map[string]string{
+	".html": "html", ".htm": "html",
+	".json":   "json",
+	".ndjson": "ndjson", ".jsonl": "ndjson",
+	".csv": "csv",
+	".txt": "text", ".text": "text", ".log": "text",
+	".md": "markdown",
+}
+
+// outputFormat is the format a command writes: --format when given, else
+// the one the -o file's extension names, else text. A format the command
+// cannot write is a usage error that lists those it can.
+func outputFormat(cmd *cobra.Command, kind report.Kind, format, output string) (string, error) {
+	want := report.Formats(kind)
+	if !cmd.Flags().Changed("format") && output != "" && output != "-" {
+		ext := strings.ToLower(filepath.Ext(output))
+		if f, ok := formatByExtension[ext]; ok {
+			if !contains(want, f) {
+				return "", fmt.Errorf("-o %s: %s cannot write %s; use one of %s (by --format or the extension)", output, cmd.Name(), f, strings.Join(want, ", "))
+			}
+			return f, nil
+		}
+		return "text", nil
+	}
+	if !contains(want, format) {
+		return "", fmt.Errorf("unknown --format %q (want %s)", format, strings.Join(want, ", "))
+	}
+	return format, nil
 }

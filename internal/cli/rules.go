@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -30,7 +31,12 @@ func newExplainCommand(a *app) *cobra.Command {
 	return &cobra.Command{
 		Use:   "explain RULE-ID",
 		Short: "Explain one rule: what happens, the evidence, fixes per vendor, references",
-		Args:  cobra.ExactArgs(1),
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return errors.New("explain takes one rule ID, e.g. frebscan explain via-persistent-auth (frebscan rules lists them)")
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			r, err := lookupRule(a.engine, args[0])
 			if err != nil {
@@ -41,13 +47,18 @@ func newExplainCommand(a *app) *cobra.Command {
 	}
 }
 
-// lookupRule finds a rule by ID, or says which IDs exist.
+// lookupRule finds a rule by ID, in any case (IDs are lower case, but
+// people type what they read in a heading), or says which IDs exist.
 func lookupRule(e *diagnose.Engine, id string) (*diagnose.Rule, error) {
-	if r := e.Rule(strings.TrimSpace(id)); r != nil {
+	id = strings.TrimSpace(id)
+	if r := e.Rule(id); r != nil {
 		return r, nil
 	}
 	var ids []string
 	for _, r := range e.Rules() {
+		if strings.EqualFold(r.ID, id) {
+			return r, nil
+		}
 		ids = append(ids, r.ID)
 	}
 	sort.Strings(ids)

@@ -33,13 +33,19 @@ the evidence, the affected clients and the fix, then the status, URL, client and
 proxy distributions. With no PATH on Windows it scans
 %SystemDrive%\inetpub\logs\FailedReqLogFiles.
 
-Exit status: 0 no finding at or above --fail-on; 1 such findings; 2 usage or I/O
-error, or no file could be read at all (some unreadable files are listed in the
+Exit status: 0 no finding at or above --fail-on; 1 such findings; 3 no FREB
+trace at all under the paths (wrong folder?; not for a --state run whose traces
+were all seen before); 2 usage or I/O error, or no file could be read at all (some unreadable files are listed in the
 report and do not change the exit status), or another run holds the --state /
 --out-dir lock, or --notify-cmd or the event log failed (reports and state are
 still written).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Inputs = args
+			format, err := outputFormat(cmd, report.KindScan, opts.Format, opts.Output)
+			if err != nil {
+				return err
+			}
+			opts.Format = format
 			opts.Stdout = stdoutFile(cmd)
 			if w, ok := cmd.ErrOrStderr().(*os.File); ok {
 				opts.Stderr = w
@@ -62,13 +68,13 @@ still written).`,
 		},
 	}
 	f := c.cmd.Flags()
-	f.StringVarP(&opts.Format, "format", "f", "text", "report format: "+strings.Join(report.Formats(report.KindScan), ", ")+" (html: a self-contained page; use with -o)")
-	f.StringVarP(&opts.Output, "output", "o", "", "write the report to FILE (atomically) instead of stdout")
+	f.StringVarP(&opts.Format, "format", "f", "text", "report format: "+strings.Join(report.Formats(report.KindScan), ", ")+" (default: from the -o extension .html .json .ndjson .csv .txt, else text)")
+	f.StringVarP(&opts.Output, "output", "o", "", "write the report to FILE (atomically) instead of stdout; its extension sets the format")
 	f.IntVar(&opts.Workers, "workers", 0, "files read in parallel (default: number of CPUs)")
 	f.StringVar(&opts.Status, "status", "", "only traces with these statuses: 400,401.2,5xx,400-404")
 	f.StringVar(&opts.URL, "url", "", "only URLs containing this text, or matching this glob (/ews/*)")
-	f.StringVar(&opts.Since, "since", "", "only traces from this time (2026-03-02, \"2026-03-02 14:00\", RFC 3339) or this long ago (24h, 7d)")
-	f.StringVar(&opts.Until, "until", "", "only traces up to this time or this long ago")
+	f.StringVar(&opts.Since, "since", "", "only traces from this time (2026-03-02, \"2026-03-02 14:00\"; UTC unless a zone is given: 2026-03-02T14:00:00+01:00) or this long ago (24h, 7d)")
+	f.StringVar(&opts.Until, "until", "", "only traces up to this time (UTC unless a zone is given; a date includes that whole day) or this long ago")
 	f.StringVar(&opts.Site, "site", "", "only these sites: 1,2 or W3SVC1")
 	f.StringVar(&opts.Client, "client", "", "only this client address, CIDR block or address substring (original client behind a proxy)")
 	f.StringVar(&opts.UserAgent, "user-agent", "", "only user agents containing this text")
@@ -76,8 +82,8 @@ still written).`,
 	f.StringVar(&opts.MinSeverity, "min-severity", "info", "only findings at or above: info, low, medium, high, critical")
 	f.StringVar(&opts.FailOn, "fail-on", "high", "exit 1 when a finding is at or above: info, low, medium, high, critical, or none")
 	f.BoolVar(&opts.NoRedact, "no-redact", false, "show Authorization tokens, cookie values and user names as recorded")
-	f.Int64Var(&opts.SlowMs, "slow", diagnose.DefaultSettings().SlowMs, "time taken in ms above which slow-request fires")
-	f.IntVar(&opts.Top, "top", 10, "length of the top-N tables")
+	f.Int64Var(&opts.SlowMs, "slow", diagnose.DefaultSettings().SlowMs, "time taken in ms above which slow-request fires (1 or more)")
+	f.IntVar(&opts.Top, "top", 10, "length of the top-N tables (1 or more)")
 	f.StringVar(&opts.Progress, "progress", "auto", "progress bar on stderr: auto (only on a terminal), never")
 	f.StringVar(&opts.State, "state", "", "remember analysed traces in FILE and analyse only new or changed ones (scheduled scans)")
 	f.StringVar(&opts.OutDir, "out-dir", "", "keep incident reports in DIR: incident-<UTC time>.json/.html per run that finds something, latest.*, index.html")

@@ -73,13 +73,14 @@ func (a *app) runScan(ctx context.Context, stdout, stderr io.Writer, o scanFlags
 	if err != nil {
 		return ExitError, err
 	}
-	if !contains(report.Formats(report.KindScan), o.Format) {
-		return ExitError, fmt.Errorf("unknown --format %q (want %s)", o.Format, strings.Join(report.Formats(report.KindScan), ", "))
-	}
+	// endProgress clears the bar as soon as the scan ends, before
+	// anything else is printed: left for a deferred call, the bar stayed
+	// on the terminal line where the report then began.
+	endProgress := func() {}
 	switch o.Progress {
 	case "auto", "":
 		update, done := report.Progress(o.Stderr)
-		so.Progress = update
+		so.Progress, endProgress = update, done
 		defer done()
 	case "never":
 	default:
@@ -106,6 +107,7 @@ func (a *app) runScan(ctx context.Context, stdout, stderr io.Writer, o scanFlags
 		so.Skip, so.Defer, so.OnFile, so.Seed = st.Skip, st.Defer, st.Record, st.Seed()
 	}
 	r, err := scan.Run(ctx, so)
+	endProgress()
 	if err != nil {
 		return ExitError, err
 	}
@@ -136,8 +138,11 @@ func (a *app) runScan(ctx context.Context, stdout, stderr io.Writer, o scanFlags
 		fmt.Fprintf(stderr, "frebscan: none of the %d file(s) could be read (see the report's unreadable files)\n", r.Summary.Failed)
 		return ExitError, nil
 	}
-	if r.Summary.Files == 0 && r.Summary.Failed == 0 {
-		fmt.Fprintln(stderr, "frebscan: no FREB trace found under", strings.Join(so.Inputs, ", "))
+	if report.NoTraces(r.Summary) {
+		// A scheduled task pointed at the wrong folder (W3C logs, an
+		// empty tree) must not stay green: a status of its own.
+		fmt.Fprintf(stderr, "frebscan: no FREB trace found under %s (%d file(s) looked at); exit status %d\n", strings.Join(so.Inputs, ", "), r.Summary.Files, ExitNoTraces)
+		return ExitNoTraces, nil
 	}
 	if alertFailed {
 		return ExitError, nil
@@ -165,8 +170,12 @@ func (o scanFlags) scanOptions(a *app) (scan.Options, *diagnose.Severity, error)
 	if so.Limits, err = o.Limits.parse(); err != nil {
 		return so, nil, err
 	}
-	if o.SlowMs > 0 {
-		so.Settings.SlowMs = o.SlowMs
+	if o.SlowMs <= 0 {
+		return so, nil, fmt.Errorf("--slow must be 1 ms or more (the default is %d)", diagnose.DefaultSettings().SlowMs)
+	}
+	so.Settings.SlowMs = o.SlowMs
+	if o.Top <= 0 {
+		return so, nil, errors.New("--top must be 1 or more (the default is 10)")
 	}
 	if len(so.Inputs) == 0 {
 		def, err := defaultInput()
@@ -184,10 +193,10 @@ func (o scanFlags) scanOptions(a *app) (scan.Options, *diagnose.Severity, error)
 		}
 		filters["status"] = o.Status
 	}
-	if f.Since, err = parseTime(o.Since, now); err != nil {
+	if f.Since, err = parseTime(o.Since, now, false); err != nil {
 		return so, nil, fmt.Errorf("--since: %w", err)
 	}
-	if f.Until, err = parseTime(o.Until, now); err != nil {
+	if f.Until, err = parseTime(o.Until, now, true); err != nil {
 		return so, nil, fmt.Errorf("--until: %w", err)
 	}
 	if !f.Since.IsZero() && !f.Until.IsZero() && f.Until.Before(f.Since) {
@@ -199,17 +208,24 @@ func (o scanFlags) scanOptions(a *app) (scan.Options, *diagnose.Severity, error)
 		}
 	}
 	f.URL, f.Client, f.UserAgent = o.URL, o.Client, o.UserAgent
+	if o.Client != "" {
+		if err := checkClient(o.Client); err != nil {
+			return so, nil, err
+		}
+	}
 	if o.Site != "" {
-		f.Sites = strings.Split(o.Site, ",")
+		if f.Sites, err = parseSites(o.Site); err != nil {
+			return so, nil, err
+		}
 	}
 	if o.Rule != "" {
 		f.Rules = map[string]bool{}
 		for _, id := range strings.Split(o.Rule, ",") {
-			id = strings.TrimSpace(id)
-			if a.engine.Rule(id) == nil {
-				return so, nil, fmt.Errorf("--rule: no rule %q (frebscan rules lists them)", id)
+			r, err := lookupRule(a.engine, id)
+			if err != nil {
+				return so, nil, fmt.Errorf("--rule: %w", err)
 			}
-			f.Rules[id] = true
+			f.Rules[r.ID] = true
 		}
 	}
 	if o.Where != "" {

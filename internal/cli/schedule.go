@@ -1,10 +1,13 @@
 package cli
 
 import (
+	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -53,8 +56,16 @@ See docs/SCHEDULED.md.`,
 				o.Target = schedule.Cron
 			}
 			if o.Exe == "" {
+				if o.Target == schedule.Windows && runtime.GOOS != "windows" {
+					// This binary's path means nothing on the Windows server
+					// the task is for.
+					return errors.New(`--target windows from another system needs --exe, the path of frebscan.exe on the Windows server, e.g. --exe 'C:\Program Files\frebscan\frebscan.exe'`)
+				}
 				if o.Exe, err = os.Executable(); err != nil {
 					return err
+				}
+				if goRunBinary(o.Exe) {
+					return fmt.Errorf("%s is a temporary binary of go run, deleted when it exits: build frebscan (go build -o /usr/local/bin/frebscan ./cmd/frebscan) and schedule that, or pass --exe", o.Exe)
 				}
 			}
 			if o.Target == runtime.GOOS || (o.Target != schedule.Windows && runtime.GOOS != "windows") {
@@ -98,6 +109,13 @@ See docs/SCHEDULED.md.`,
 	f.StringVar(&out.UnitDir, "unit-dir", schedule.DefaultUnitDir, "with --install: where the systemd units go")
 	f.BoolVar(&out.NoEnable, "no-enable", false, "with --install: write the units but print the systemctl commands instead of running them")
 	return cmd
+}
+
+// goRunBinary reports whether exe is the temporary executable `go run`
+// builds ($TMPDIR/go-buildNNN/b001/exe/NAME), which is gone once it exits.
+func goRunBinary(exe string) bool {
+	dir := filepath.ToSlash(filepath.Dir(exe))
+	return strings.HasSuffix(dir, "/exe") && strings.Contains(dir, "/go-build")
 }
 
 func absPath(p string) string {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -42,6 +43,32 @@ func TestScheduleCLI(t *testing.T) {
 	exe, _ := os.Executable()
 	if err != nil || !strings.Contains(string(svc), "ExecStart="+exe+" scan --state") {
 		t.Errorf("service: %v\n%s", err, svc)
+	}
+}
+
+// TestScheduleMessages: a go run binary is refused, a Windows task made
+// elsewhere asks for --exe, and --install creates the --out-dir the unit
+// writes to.
+func TestScheduleMessages(t *testing.T) {
+	if !goRunBinary("/tmp/go-build123456/b001/exe/frebscan") || goRunBinary("/usr/local/bin/frebscan") || goRunBinary("/tmp/go-build1/b001/cli.test") {
+		t.Error("goRunBinary misjudges a path")
+	}
+	if runtime.GOOS != "windows" {
+		r := frebscan(t, "schedule", "--target", "windows", "--out-dir", `D:\frebscan`)
+		if r.code != 2 || !strings.Contains(r.stderr, "needs --exe") || strings.Contains(r.stderr, "must be absolute") {
+			t.Errorf("windows task without --exe: exit %d %s", r.code, r.stderr)
+		}
+	}
+	tmp := t.TempDir()
+	units := filepath.Join(tmp, "units")
+	os.MkdirAll(units, 0o755)
+	outDir := filepath.Join(tmp, "reports", "frebscan")
+	r := frebscan(t, "schedule", "--target", "systemd", "--install", "--unit-dir", units, "--no-enable", "--out-dir", outDir, tmp)
+	if r.code != 0 {
+		t.Fatalf("--install: exit %d %s", r.code, r.stderr)
+	}
+	if fi, err := os.Stat(outDir); err != nil || !fi.IsDir() {
+		t.Errorf("--install did not create the --out-dir the unit writes to: %v", err)
 	}
 }
 

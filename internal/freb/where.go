@@ -30,6 +30,13 @@ type Where struct {
 // CompileWhere compiles an XPath expression. The error names the
 // expression, for the user who typed it.
 func CompileWhere(expr string) (*Where, error) {
+	// The XPath library reports the consequence of a lost bracket or
+	// quote ("must evaluate to a node-set"), or ignores a stray closing
+	// one, so those are named first: they are what shell quoting usually
+	// breaks.
+	if p := syntaxProblem(expr); p != "" {
+		return nil, fmt.Errorf("invalid XPath %q: %s", expr, p)
+	}
 	e, err := xpath.Compile(expr)
 	if err != nil {
 		return nil, fmt.Errorf("invalid XPath %q: %v", expr, err)
@@ -123,4 +130,40 @@ func navigatorAt(n *xmlquery.Node) (*xmlquery.NodeNavigator, bool) {
 		}
 	}
 	return nav, true
+}
+
+// syntaxProblem finds the first unclosed or unexpected bracket,
+// parenthesis or quote in an XPath expression, or returns "".
+func syntaxProblem(expr string) string {
+	var open []rune
+	var at []int
+	quote, quoteAt := rune(0), 0
+	for i, r := range expr {
+		if quote != 0 {
+			if r == quote {
+				quote = 0
+			}
+			continue
+		}
+		switch r {
+		case '\'', '"':
+			quote, quoteAt = r, i
+		case '[', '(':
+			open, at = append(open, r), append(at, i)
+		case ']', ')':
+			want := map[rune]rune{']': '[', ')': '('}[r]
+			if len(open) == 0 || open[len(open)-1] != want {
+				return fmt.Sprintf("unexpected %q at character %d", r, i+1)
+			}
+			open, at = open[:len(open)-1], at[:len(at)-1]
+		}
+	}
+	if quote != 0 {
+		return fmt.Sprintf("the quote %q at character %d is never closed", quote, quoteAt+1)
+	}
+	if n := len(open); n > 0 {
+		closer := map[rune]rune{'[': ']', '(': ')'}[open[n-1]]
+		return fmt.Sprintf("%q at character %d is never closed (missing %q)", open[n-1], at[n-1]+1, closer)
+	}
+	return ""
 }

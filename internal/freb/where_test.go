@@ -54,6 +54,24 @@ func TestWhereInvalid(t *testing.T) {
 	}
 }
 
+// TestWhereNamesTheSyntaxProblem: the library says "must evaluate to a
+// node-set" for a missing bracket; the user needs to hear about the
+// bracket.
+func TestWhereNamesTheSyntaxProblem(t *testing.T) {
+	for expr, want := range map[string]string{
+		"//Event[":                           `'[' at character 8 is never closed (missing ']')`,
+		"//Event[Data='x']]":                 `unexpected ']' at character 18`,
+		"//Event[Data='x]":                   `the quote '\'' at character 14 is never closed`,
+		"count(//Event[@x='1']":              `'(' at character 6 is never closed (missing ')')`,
+		"//Event[RenderingInfo/Opcode='a')]": `unexpected ')'`,
+	} {
+		_, err := CompileWhere(expr)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("CompileWhere(%q) = %v, want it to say %s", expr, err, want)
+		}
+	}
+}
+
 // TestWhereDamagedInput: events before a cut count, input that is not a
 // trace matches nothing, and nothing panics.
 func TestWhereDamagedInput(t *testing.T) {

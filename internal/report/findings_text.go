@@ -27,7 +27,9 @@ func (s Style) severity(v diagnose.Severity) string {
 
 // writeFinding renders one finding: headline, summary, evidence, fix.
 func writeFinding(b *strings.Builder, f diagnose.Finding, s Style) {
-	fmt.Fprintf(b, "%s %s  %s\n", s.severity(f.Severity), s.bold(f.Title), s.dim(fmt.Sprintf("[%s, %s confidence]", f.Rule, f.Confidence)))
+	label := strings.ToUpper(f.Severity.String())
+	fmt.Fprintf(b, "%s %s\n", s.severity(f.Severity), s.bold(wrap(f.Title, s.Width-len(label)-1, strings.Repeat(" ", len(label)+1))))
+	fmt.Fprintf(b, "%s%s\n", strings.Repeat(" ", len(label)+1), s.dim(fmt.Sprintf("%s · %s confidence", f.Rule, f.Confidence)))
 	if f.Summary != "" {
 		fmt.Fprintf(b, "  %s\n", wrap(f.Summary, s.Width-2, "  "))
 	}
@@ -37,17 +39,16 @@ func writeFinding(b *strings.Builder, f diagnose.Finding, s Style) {
 	if len(f.Evidence) > 0 {
 		tw := s.table("")
 		tw.AppendHeader(table.Row{"Evidence", "Name", "Value"})
-		tw.SetColumnConfigs([]table.ColumnConfig{
-			{Number: 1, WidthMax: 16, WidthMaxEnforcer: text.WrapSoft},
-			{Number: 2, WidthMax: 30, WidthMaxEnforcer: text.WrapSoft},
-			{Number: 3, WidthMax: s.valueWidth(52), WidthMaxEnforcer: text.WrapSoft},
-		})
+		// Values are wrapped here (cell), at spaces and separators, and
+		// the table takes their widest line: its own wrapping would cut
+		// inside a word or a number.
+		valueWidth := max(s.Width-2-16-18-10, 20)
 		for _, e := range f.Evidence {
 			name := e.Name
 			if e.File != "" {
 				name += " (" + e.File + ")"
 			}
-			tw.AppendRow(table.Row{e.Where, name, e.Value})
+			tw.AppendRow(table.Row{e.Where, cell(name, 18), cell(e.Value, valueWidth)})
 		}
 		for _, line := range strings.Split(tw.Render(), "\n") {
 			b.WriteString("  " + line + "\n")
@@ -62,7 +63,10 @@ func writeFinding(b *strings.Builder, f diagnose.Finding, s Style) {
 }
 
 // wrap breaks text at spaces so it fits width, indenting continuation
-// lines; paragraphs (blank lines) are kept.
+// lines; paragraphs (blank lines) are kept. A word is never cut: one
+// wider than the line stays whole (the terminal wraps it softly), unless
+// it carries break points (a zero-width space, see breakable), where it
+// may be split without adding a space.
 func wrap(t string, width int, indent string) string {
 	if width < 20 {
 		width = 20
@@ -72,15 +76,21 @@ func wrap(t string, width int, indent string) string {
 		var lines []string
 		line := ""
 		for _, w := range strings.Fields(para) {
-			if line != "" && text.RuneWidthWithoutEscSequences(line)+1+text.RuneWidthWithoutEscSequences(w) > width {
-				lines = append(lines, line)
-				line = w
-				continue
+			for i, piece := range strings.Split(w, "\u200b") {
+				sep := " "
+				if i > 0 {
+					sep = ""
+				}
+				if line != "" && text.RuneWidthWithoutEscSequences(line)+len(sep)+text.RuneWidthWithoutEscSequences(piece) > width {
+					lines = append(lines, line)
+					line = piece
+					continue
+				}
+				if line != "" {
+					line += sep
+				}
+				line += piece
 			}
-			if line != "" {
-				line += " "
-			}
-			line += w
 		}
 		if line != "" {
 			lines = append(lines, line)

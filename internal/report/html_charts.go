@@ -108,7 +108,13 @@ func timelineChart(buckets []scan.Bucket) *htmlTimeline {
 	tl.From = buckets[0].Start.UTC().Format(layout)
 	tl.To = buckets[len(buckets)-1].Start.Add(size).UTC().Format(layout) + " UTC"
 	if len(buckets) > 2 {
-		tl.Mid = buckets[len(buckets)/2].Start.UTC().Format("15:04")
+		// The middle label says what changes across the chart: the hour
+		// within a day, the date beyond.
+		midLayout := "15:04"
+		if size*time.Duration(len(buckets)) > 24*time.Hour {
+			midLayout = "2006-01-02"
+		}
+		tl.Mid = buckets[len(buckets)/2].Start.UTC().Format(midLayout)
 	}
 	keys := make([]string, 0, len(totals))
 	for k := range totals {
@@ -132,6 +138,8 @@ func classOrder(c string) int {
 
 func humanDuration(d time.Duration) string {
 	switch {
+	case d >= 365*24*time.Hour && d%(365*24*time.Hour) == 0:
+		return fmt.Sprintf("%d-year", d/(365*24*time.Hour))
 	case d >= 24*time.Hour && d%(24*time.Hour) == 0:
 		return fmt.Sprintf("%d-day", d/(24*time.Hour))
 	case d >= time.Hour && d%time.Hour == 0:

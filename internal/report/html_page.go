@@ -9,6 +9,7 @@ import (
 
 	"github.com/frebscan/frebscan/internal/diagnose"
 	"github.com/frebscan/frebscan/internal/scan"
+	"github.com/frebscan/frebscan/internal/status"
 )
 
 // maxDetailed bounds how many traces a page shows in full. Each detailed
@@ -16,6 +17,9 @@ import (
 // under 10 MB while covering every finding's examples and the slowest
 // requests.
 const maxDetailed = 100
+
+// maxFullEvents is how many traces of a page carry every event in full.
+const maxFullEvents = 25
 
 // pageRows is how many trace rows the page shows at first and per "show
 // more": laying out a table of 10,000 rows takes a browser seconds, hidden
@@ -79,6 +83,10 @@ type htmlGroup struct {
 	Open        htmlLink
 	// FixVendor is set when the fix is specific to the detected vendor.
 	FixVendor string
+	// SeverityNote explains a severity other than the rule's usual one.
+	SeverityNote string
+	// HeadersOf names the trace the header panel shows.
+	HeadersOf string
 }
 
 type htmlExample struct {
@@ -95,8 +103,12 @@ type htmlEvidence struct {
 
 type htmlStep struct {
 	Verb, Status, Class, Auth, PersistentAuth, Time, FEServer, ErrorCode, Server string
-	Bad                                                                          bool
-	Link                                                                         htmlLink
+	// Bad marks the failure; Leg marks a 401 that is a normal challenge
+	// leg of a handshake, drawn as such (not as a failure).
+	Bad, Leg bool
+	// Via is set when the request came through a proxy that added Via.
+	Via  bool
+	Link htmlLink
 }
 
 type htmlSeq struct {
@@ -109,12 +121,19 @@ type htmlRow struct {
 	// Later rows start hidden (see pageRows).
 	Later                                         bool
 	ID, Time, TimeKey, Status, Class, StatusClass string
-	Verb, Path, Client, Agent, File, FileShort    string
-	Ms                                            int64
-	Refs                                          []scan.Ref
-	Findings                                      bool
-	Detail                                        *htmlTrace
-	DetailErr                                     string
+	// StatusKey sorts statuses by code, then substatus as a number
+	// (403.4 before 403.16), which the text "403.16" cannot.
+	StatusKey                                  int
+	Verb, Path, Client, Agent, File, FileShort string
+	Server, Proxy                              string
+	// Search is text the filter matches besides the visible cells: the
+	// client family, the full user agent and path.
+	Search    string
+	Ms        int64
+	Refs      []scan.Ref
+	Findings  bool
+	Detail    *htmlTrace
+	DetailErr string
 }
 
 // buildPage turns a scan result into the page model. detail re-reads
@@ -138,7 +157,7 @@ func buildPage(r *scan.Result, opts Options) *htmlPage {
 	}
 	details := detailSet(r, opts)
 	for _, g := range r.Findings {
-		hg := htmlGroup{Group: g, ID: "f-" + g.Rule, Seen: seen(g.FirstSeen, g.LastSeen), FixVendor: fixVendor(g), Explanation: g.Explanation}
+		hg := htmlGroup{Group: g, ID: "f-" + g.Rule, Seen: seen(g.FirstSeen, g.LastSeen), FixVendor: fixVendor(g), Explanation: g.Explanation, SeverityNote: severityNote(&g)}
 		if g.Severity == diagnose.Info {
 			hg.ID += "-info"
 		}
@@ -147,10 +166,11 @@ func buildPage(r *scan.Result, opts Options) *htmlPage {
 		}
 		if g.Example != "" {
 			hg.Open = link(g.Example)
-			if d := details[g.Example]; d != nil && d.doc != nil {
-				marks := evidenceMarks(g.Example, r)
+			file, marks := headerExample(g)
+			if d := details[file]; d != nil && d.doc != nil {
 				hg.Headers = headerView(d.doc, marks)
 				hg.HeadersOpen = len(marks) > 0
+				hg.HeadersOf = shortFile(file)
 			}
 		}
 		if g.Severity == diagnose.Info {
@@ -173,6 +193,10 @@ func buildPage(r *scan.Result, opts Options) *htmlPage {
 	p.Agents = bars(r.Tables.TopUserAgents, 10)
 	p.PageRows = pageRows
 	p.Rows = make([]htmlRow, len(r.Traces))
+	// Every event in full is heavy (a trace's header events alone run to
+	// kilobytes): the traces with findings get it, up to maxFullEvents of
+	// them, so a report of thousands of traces stays a few megabytes.
+	full := 0
 	for i, row := range r.Traces {
 		p.Rows[i] = traceRow(i, row)
 		p.Rows[i].Later = i >= pageRows
@@ -181,7 +205,11 @@ func buildPage(r *scan.Result, opts Options) *htmlPage {
 			if d.err != nil {
 				p.Rows[i].DetailErr = d.err.Error()
 			} else {
-				p.Rows[i].Detail = traceView(d.doc, evidenceMarks(row.File, r))
+				withAll := (len(row.Findings) > 0 || opts.AllEvents) && full < maxFullEvents
+				if withAll {
+					full++
+				}
+				p.Rows[i].Detail = traceView(d.doc, evidenceMarks(row.File, r), withAll)
 			}
 		}
 	}
@@ -197,17 +225,7 @@ func buildPage(r *scan.Result, opts Options) *htmlPage {
 
 func facts(r *scan.Result) []kv {
 	sm := r.Summary
-	scope := fmt.Sprintf("%d trace(s) read from %d file(s) (%s)", sm.Traces, sm.Files, humanBytes(sm.Bytes))
-	if sm.Matched != sm.Traces {
-		scope += fmt.Sprintf(", %d matched the filters", sm.Matched)
-	}
-	if sm.NotFREB > 0 {
-		scope += fmt.Sprintf(", %d not FREB (skipped)", sm.NotFREB)
-	}
-	if sm.Failed > 0 {
-		scope += fmt.Sprintf(", %d unreadable (listed at the end)", sm.Failed)
-	}
-	out := []kv{{"Scanned", scope}}
+	out := []kv{{"Scanned", scope(sm)}}
 	if sm.From != nil && sm.To != nil {
 		out = append(out, kv{"Time range", seen(*sm.From, *sm.To)})
 	}
@@ -258,20 +276,41 @@ func example(f diagnose.Finding, link func(string) htmlLink) htmlExample {
 
 func steps(in []diagnose.SequenceStep, link func(string) htmlLink) []htmlStep {
 	out := make([]htmlStep, 0, len(in))
-	for _, st := range in {
+	for i, st := range in {
 		hs := htmlStep{Verb: st.Verb, Status: st.Status, Class: statusClass(st.Code, st.Status), Auth: st.Auth,
-			PersistentAuth: st.PersistentAuth, FEServer: st.FEServer, Server: st.Server}
-		hs.Bad = hs.Class == "s4" || hs.Class == "s5"
+			PersistentAuth: st.PersistentAuth, FEServer: st.FEServer, Server: st.Server, Via: st.Via}
+		hs.Leg = i < len(in)-1 && challengeLeg(st)
+		hs.Bad = (hs.Class == "s4" || hs.Class == "s5") && !hs.Leg
 		if !st.Time.IsZero() {
 			hs.Time = st.Time.UTC().Format("15:04:05.000")
 		}
 		if st.ErrorCode != 0 {
 			hs.ErrorCode = fmt.Sprintf("0x%08X", st.ErrorCode)
+			if st.ErrorCode == secContinueNeeded {
+				hs.ErrorCode += " continue needed (normal)"
+			} else if c := status.Code(st.ErrorCode); c.Name != "" {
+				hs.ErrorCode += " " + c.Name
+			}
 		}
 		hs.Link = link(st.File)
 		out = append(out, hs)
 	}
 	return out
+}
+
+// secContinueNeeded is SEC_I_CONTINUE_NEEDED: the handshake wants another
+// leg, which IIS records beside a 401.1 challenge. It is not an error.
+const secContinueNeeded = 0x00090312
+
+// challengeLeg reports whether a step is a 401 that a handshake goes
+// through by design: the anonymous first request answered with the list
+// of schemes, or an NTLM type 1 answered with its challenge. Followed by
+// another step, it is a normal leg, not the failure.
+func challengeLeg(st diagnose.SequenceStep) bool {
+	if st.Code != 401 && !strings.HasPrefix(st.Status, "401") {
+		return false
+	}
+	return !st.HasAuth || st.NTLMType == 1 || st.ErrorCode == secContinueNeeded || st.Auth == "none"
 }
 
 // statusClass is the CSS class of a status: s2 … s5. Sequence steps
@@ -348,9 +387,10 @@ func sequences(r *scan.Result, link func(string) htmlLink) []htmlSeq {
 }
 
 func traceRow(i int, row scan.Row) htmlRow {
-	hr := htmlRow{ID: fmt.Sprintf("t-%d", i), Status: row.Status, Class: statusClass(row.StatusCode, row.Status),
+	hr := htmlRow{ID: fmt.Sprintf("t-%d", i), Status: row.Status, StatusKey: row.StatusCode*100000 + row.SubStatus, Class: statusClass(row.StatusCode, row.Status),
 		Verb: row.Verb, Path: clip(pathAndQuery(row.URL), 160), Client: row.Client, Agent: row.ClientFamily,
-		File: row.File, FileShort: shortFile(row.File), Ms: row.TimeTakenMs, Refs: row.Findings}
+		File: row.File, FileShort: shortFile(row.File), Ms: row.TimeTakenMs, Refs: row.Findings,
+		Server: row.Server, Proxy: row.Proxy, Search: strings.ToLower(row.ClientFamily + " " + row.UserAgent + " " + row.File)}
 	if hr.Agent == "" || hr.Agent == "Unknown" {
 		hr.Agent = clip(row.UserAgent, 40)
 	}
@@ -423,9 +463,40 @@ func refersTo(f diagnose.Finding, file string) bool {
 	return false
 }
 
+// headerExample picks the trace whose headers a group's panel shows and
+// the headers to highlight there: the first example (most telling first)
+// that cites headers, with exactly its own header evidence, so the panel
+// and its highlights belong to one finding (a handshake sequence cites
+// steps, not headers: its panel shows the trace of the next example that
+// does). Without any, the group's example trace, unmarked.
+func headerExample(g scan.Group) (string, map[string]bool) {
+	for _, f := range g.Examples {
+		file := lastTrace(f)
+		marks := map[string]bool{}
+		for _, e := range f.Evidence {
+			if e.File == "" || e.File == file {
+				addMark(marks, e)
+			}
+		}
+		if len(marks) > 0 && file != "" {
+			return file, marks
+		}
+	}
+	return g.Example, map[string]bool{}
+}
+
+func lastTrace(f diagnose.Finding) string {
+	if len(f.Traces) == 0 {
+		return ""
+	}
+	return f.Traces[len(f.Traces)-1]
+}
+
 func addMark(marks map[string]bool, e diagnose.Evidence) {
 	switch e.Where {
-	case diagnose.InRequestHeader:
+	// A proxy's evidence names the request header it comes from
+	// (X-ClientSide, X-Forwarded-For), which the fix often changes.
+	case diagnose.InRequestHeader, diagnose.InProxy:
 		marks["req:"+strings.ToLower(e.Name)] = true
 	case diagnose.InResponseHeader:
 		marks["resp:"+strings.ToLower(e.Name)] = true

@@ -48,7 +48,12 @@ func summarise(r *scan.Result) htmlSummary {
 	if sm := r.Summary; sm.From != nil && sm.To != nil {
 		span = ", " + seen(*sm.From, *sm.To)
 	}
-	if len(failures) == 0 {
+	if NoTraces(r.Summary) {
+		s.Lead = noTracesText(r.Summary)
+	} else if r.Summary.Traces == 0 && r.Summary.Unchanged > 0 {
+		s.OK = true
+		s.Lead = nothingNewText(r.Summary)
+	} else if len(failures) == 0 {
 		s.OK = true
 		s.Lead = fmt.Sprintf("No known failure found in %d trace(s)%s.", r.Summary.Matched, span)
 	} else {
@@ -58,7 +63,11 @@ func summarise(r *scan.Result) htmlSummary {
 				sev = append(sev, fmt.Sprintf("%d %s", n, name))
 			}
 		}
-		s.Lead = fmt.Sprintf("%d problem(s) found in %d trace(s)%s: %s.", len(failures), r.Summary.Matched, span, strings.Join(sev, ", "))
+		total := 0
+		for _, g := range failures {
+			total += g.Incidents
+		}
+		s.Lead = fmt.Sprintf("%s (%s) found in %s%s: %s.", count(len(failures), "problem"), count(total, "incident"), count(r.Summary.Matched, "trace"), span, strings.Join(sev, ", "))
 	}
 	for i, g := range failures {
 		if i == maxProblems {
@@ -88,7 +97,7 @@ func summarise(r *scan.Result) htmlSummary {
 // and URLs.
 func whom(g scan.Group) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d occurrence(s)", g.Count)
+	b.WriteString(incidents(&g))
 	if len(g.Clients) > 0 {
 		fmt.Fprintf(&b, " from %s", listKeys(g.Clients, 3, "client"))
 	}

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/frebscan/frebscan/internal/diagnose"
 	"github.com/frebscan/frebscan/internal/freb"
@@ -35,6 +36,24 @@ type htmlTrace struct {
 	QuickModules int
 	Steps        []htmlStepTime
 	Warnings     []string
+	// Problems are the events IIS logged as errors or warnings, the
+	// Errors & Warnings list of freb.xsl.
+	Problems []htmlEvent
+	// All is every event with all its data, shown on demand (as
+	// freb.xsl's Request Details); AllCut counts events past maxAllEvents.
+	All    []htmlEventData
+	AllCut int
+}
+
+// htmlEventData is one event in full: every EventData field, and IIS's
+// rendering of the numeric ones.
+type htmlEventData struct {
+	Index    int
+	Ms, Name string
+	Class    string
+	// Text is every field as "Name: value" lines, preformatted: a table
+	// per event made the page five times heavier.
+	Text string
 }
 
 type htmlHeader struct {
@@ -56,7 +75,7 @@ type htmlStepTime struct {
 
 // traceView builds the four views of one trace. marks names the headers
 // to highlight ("req:via", "resp:persistent-auth").
-func traceView(d *scan.DiagnosedTrace, marks map[string]bool) *htmlTrace {
+func traceView(d *scan.DiagnosedTrace, marks map[string]bool, withAll bool) *htmlTrace {
 	t := d.Trace
 	v := headerView(d, marks)
 	v.File = t.File
@@ -94,7 +113,64 @@ func traceView(d *scan.DiagnosedTrace, marks map[string]bool) *htmlTrace {
 		v.Steps = append(v.Steps, htmlStepTime{Event: st.Event, At: fmt.Sprintf("%.0f", st.ElapsedMs), Took: fmt.Sprintf("%.0f", st.DurationMs), Name: st.Name, Next: st.Next, Module: st.Module})
 	}
 	v.Warnings = t.Warnings
+	v.Problems, v.All, v.AllCut = eventData(t)
+	if !withAll {
+		v.AllCut += len(v.All)
+		v.All = nil
+	}
 	return v
+}
+
+// maxAllEvents bounds the full event list of one trace on the page (a
+// verbose ASP.NET trace has thousands); frebscan show --events all and
+// --format json list the rest.
+const maxAllEvents = 250
+
+// eventData lists the error and warning events and every event in full.
+func eventData(t *freb.Trace) (problems []htmlEvent, all []htmlEventData, cut int) {
+	for i := range t.Events {
+		ev := &t.Events[i]
+		ms := ""
+		if !ev.Time.IsZero() && !t.Start.IsZero() {
+			ms = fmt.Sprintf("%d", ev.Time.Sub(t.Start).Milliseconds())
+		}
+		class := ""
+		switch {
+		case ev.Level > 0 && ev.Level <= 2:
+			class = "lvl-err"
+		case ev.Level == 3:
+			class = "lvl-warn"
+		}
+		if class != "" {
+			problems = append(problems, htmlEvent{Index: ev.Index, Ms: ms, Name: ev.Name, Detail: clipLong(EventDetail(ev)), Class: class})
+		}
+		if len(all) == maxAllEvents {
+			cut++
+			continue
+		}
+		e := htmlEventData{Index: ev.Index, Ms: ms, Name: ev.Name, Class: class}
+		var b strings.Builder
+		for _, f := range ev.Data {
+			v := f.Value
+			if d := lookupField(ev.Descriptions, f.Name); d != "" && d != v {
+				v += " (" + d + ")"
+			}
+			fmt.Fprintf(&b, "%s: %s\n", f.Name, clipField(v))
+		}
+		fmt.Fprintf(&b, "(provider %s, level %d)", ev.Provider, ev.Level)
+		e.Text = b.String()
+		all = append(all, e)
+	}
+	return problems, all, cut
+}
+
+func lookupField(fields []freb.Field, name string) string {
+	for _, f := range fields {
+		if f.Name == name {
+			return f.Value
+		}
+	}
+	return ""
 }
 
 // headerView holds the request and response header tables alone, for a
@@ -215,4 +291,18 @@ func moduleTimes(t *freb.Trace) (modules []htmlBar, quick int) {
 		out[i].Note = fmt.Sprintf("%d notification(s)", calls[cs[i].Key])
 	}
 	return out, quick
+}
+
+// clipField shortens one event field for the page: the full value (a
+// request body, a long header) is in frebscan show --format json.
+func clipField(s string) string {
+	const max = 600
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + fmt.Sprintf(" … (%d more bytes; frebscan show --format json --events all has it all)", len(s)-cut)
 }

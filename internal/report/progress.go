@@ -57,6 +57,7 @@ func Progress(f *os.File) (update func(scan.Progress), done func()) {
 		defer mu.Unlock()
 		if drawn {
 			fmt.Fprint(f, "\r\033[K")
+			drawn = false
 		}
 	}
 	return update, done

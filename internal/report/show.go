@@ -37,13 +37,16 @@ func writeShowText(w io.Writer, d Document, o Options) error {
 	return err
 }
 
-// writeShowJSON writes the traces: one object for one trace, an array for
-// several.
+// writeShowJSON writes the traces: one object for one file named, an
+// array when several were named (or one pattern matched several), whatever
+// number of them could be read.
 func writeShowJSON(w io.Writer, d Document, o Options) error {
-	if len(d.Result.Diagnosed) == 0 {
+	r := d.Result
+	array := len(r.Inputs) > 1 || len(r.Diagnosed) > 1
+	if len(r.Diagnosed) == 0 && !array {
 		return nil
 	}
-	return WriteTracesJSON(w, d.Result.Diagnosed, o.AllEvents)
+	return WriteTracesJSON(w, r.Diagnosed, o.AllEvents, array)
 }
 
 // writeShowHTML writes the same self-contained page as a scan, with every
@@ -63,5 +66,7 @@ func writeShowHTML(w io.Writer, d Document, o Options) error {
 		}
 		return nil, fmt.Errorf("%s: not among the files shown", file)
 	}
+	// The user named these traces: each carries its events in full.
+	o.AllEvents = true
 	return writeScanHTML(w, r, o)
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/jedib0t/go-pretty/v6/table"
 	"github.com/jedib0t/go-pretty/v6/text"
+	"golang.org/x/term"
 )
 
 // Style says how terminal output may look. The zero value is plain text
@@ -18,18 +19,32 @@ type Style struct {
 }
 
 // TerminalStyle inspects f (normally stdout) and the environment: colour
-// only on a terminal and never when NO_COLOR is set (no-color.org), width
-// from COLUMNS when the shell exports it.
+// only on a terminal and never when NO_COLOR is set (no-color.org); the
+// width is COLUMNS when set (an override, and what tests and scripts
+// use), else the terminal's own width (shells do not export COLUMNS, so
+// reading it alone gave every terminal 100 columns), else 100 for pipes
+// and files.
 func TerminalStyle(f *os.File) Style {
 	s := Style{Width: 100}
-	if f != nil && isTerminal(f) && os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb" {
+	terminal := f != nil && isTerminal(f)
+	if terminal && os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb" {
 		s.Color = true
 	}
-	if w, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && w >= 40 {
+	if terminal {
+		if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
+			s.Width = w
+		}
+	}
+	if w, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && w > 0 {
 		s.Width = w
 	}
+	s.Width = max(s.Width, minWidth)
 	return s
 }
+
+// minWidth is the narrowest layout: below it the report is laid out for
+// 40 columns and the terminal wraps.
+const minWidth = 40
 
 func isTerminal(f *os.File) bool {
 	fi, err := f.Stat()

@@ -74,3 +74,68 @@ func requestSummary(d *scan.DiagnosedTrace, arrow string) []kv {
 	}
 	return out
 }
+
+// scope says what a scan looked at, in the same words in every human
+// format: every file once (traces, .xml that are not FREB, other files,
+// IIS's freb.xsl, unreadable ones), so the numbers add up to the total,
+// and the bytes of all of them, so a folder of W3C logs does not read as
+// "0 B, nothing there".
+func scope(sm scan.Summary) string {
+	s := fmt.Sprintf("%s, %s: %s read", count(sm.Files, "file"), humanBytes(sm.Bytes), count(sm.Traces, "FREB trace"))
+	if sm.Matched != sm.Traces {
+		s += fmt.Sprintf(" (%d matched the filters)", sm.Matched)
+	}
+	var rest []string
+	if sm.NotFREB > 0 {
+		rest = append(rest, fmt.Sprintf("%d .xml not FREB (listed)", sm.NotFREB))
+	}
+	if sm.Skipped > 0 {
+		rest = append(rest, fmt.Sprintf("%s (not .xml)", count(sm.Skipped, "other file")))
+	}
+	if sm.Stylesheets > 0 {
+		rest = append(rest, fmt.Sprintf("%d freb.xsl (IIS's stylesheet)", sm.Stylesheets))
+	}
+	if sm.Failed > 0 {
+		rest = append(rest, fmt.Sprintf("%d unreadable (listed)", sm.Failed))
+	}
+	if len(rest) > 0 {
+		s += "; skipped " + strings.Join(rest, ", ")
+	}
+	if sm.Unchanged > 0 {
+		s += fmt.Sprintf("; %s unchanged since the last run (not read again)", count(sm.Unchanged, "file"))
+	}
+	if sm.Deferred > 0 {
+		s += fmt.Sprintf("; %d still being written (left for the next run)", sm.Deferred)
+	}
+	return s
+}
+
+// count writes "1 file", "2 files".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// NoTraces reports whether a scan found no FREB trace at all: not one
+// read, none unreadable, none left unchanged by a --state run. The
+// folder is then most likely the wrong one (W3C logs, an empty tree).
+func NoTraces(sm scan.Summary) bool {
+	return sm.Traces == 0 && sm.Failed == 0 && sm.Unchanged == 0 && sm.Deferred == 0
+}
+
+// noTracesText is what every human format says when NoTraces holds.
+func noTracesText(sm scan.Summary) string {
+	return fmt.Sprintf("No FREB trace found: %s looked at, none of them a Failed Request Tracing file. "+
+		"IIS writes traces as fr000001.xml … under %%SystemDrive%%\\inetpub\\logs\\FailedReqLogFiles\\W3SVC<site> "+
+		"(W3C access logs, in LogFiles\\W3SVC<site>, are another thing); check the path, "+
+		"and that tracing is on (frebscan setup-tracing).", count(sm.Files, "file"))
+}
+
+// nothingNewText is what a --state run that read nothing says: how many
+// traces it left alone, so "nothing" reads as "nothing new", not "no
+// traces".
+func nothingNewText(sm scan.Summary) string {
+	return fmt.Sprintf("Nothing new since the last run: %s unchanged and not read again.", count(sm.Unchanged, "file"))
+}

@@ -91,6 +91,9 @@ func (c counter) top(n int) []Count {
 type groupAgg struct {
 	g                                       Group
 	clients, agents, urls, servers, vendors counter
+	// incidents holds each client once, the empty address included (a
+	// trace without one is still an incident).
+	incidents map[string]bool
 }
 
 func newAggregator(opts Options) *aggregator {
@@ -115,6 +118,7 @@ func newAggregator(opts Options) *aggregator {
 func (a *aggregator) add(o outcome) {
 	r := a.r
 	r.Summary.Files++
+	r.Summary.Bytes += o.size
 	if o.err != nil {
 		if errors.Is(o.err, freb.ErrNotFREB) {
 			r.Summary.NotFREB++
@@ -133,7 +137,6 @@ func (a *aggregator) add(o outcome) {
 		a.kept[t.File] = o.kept
 	}
 	r.Summary.Traces++
-	r.Summary.Bytes += o.size
 	a.corr.Add(s)
 	when := t.Start
 	if when.IsZero() {
@@ -321,13 +324,16 @@ func (a *aggregator) addFinding(f *diagnose.Finding, row Row, s *diagnose.Subjec
 	ga := a.groups[key]
 	if ga == nil {
 		ga = &groupAgg{g: Group{Rule: f.Rule, Title: f.Title, Severity: f.Severity, Confidence: f.Confidence, References: f.References, Examples: []diagnose.Finding{}},
-			clients: counter{}, agents: counter{}, urls: counter{}, servers: counter{}, vendors: counter{}}
+			clients: counter{}, agents: counter{}, urls: counter{}, servers: counter{}, vendors: counter{}, incidents: map[string]bool{}}
 		a.groups[key] = ga
 	}
 	g := &ga.g
 	g.Count++
+	ga.incidents[row.Client] = true
+	g.Incidents = len(ga.incidents)
 	if f.Severity > g.Severity || g.Count == 1 {
 		g.Severity = f.Severity
+		g.SeverityReason = f.Summary
 	}
 	if f.Confidence.Rank() > g.Confidence.Rank() {
 		g.Confidence = f.Confidence
@@ -604,10 +610,19 @@ func (a *aggregator) finish() *Result {
 		g := ga.g
 		g.Clients, g.UserAgents, g.URLs = ga.clients.top(top), ga.agents.top(top), ga.urls.top(top)
 		g.Servers, g.Vendors = ga.servers.top(top), ga.vendors.top(top)
-		if len(g.Vendors) > 0 && g.Vendors[0].Key != fingerprint.UnknownProxy {
+		// The fix is the one for the vendor of the example the report
+		// shows beside it (a KEMP trace with the F5 fix misleads); the most
+		// common vendor only when the example names none.
+		if len(g.Examples) > 0 && g.Examples[0].Vendor != "" && g.Examples[0].Vendor != fingerprint.UnknownProxy {
+			g.Vendor = g.Examples[0].Vendor
+		} else if len(g.Vendors) > 0 && g.Vendors[0].Key != fingerprint.UnknownProxy {
 			g.Vendor = g.Vendors[0].Key
 		}
 		if rule := a.opts.Engine.Rule(g.Rule); rule != nil {
+			g.RuleSeverity = rule.Severity
+			if g.Severity == rule.Severity {
+				g.SeverityReason = ""
+			}
 			g.Fix = rule.FixFor(g.Vendor)
 			// A match can carry its own fix (the benign variant of a
 			// rule); its group shows that one.

@@ -54,17 +54,28 @@ type Result struct {
 	Diagnosed []*DiagnosedTrace `json:"-"`
 }
 
-// Summary is the header of a report.
+// Summary is the header of a report. Every path looked at is counted
+// once, in exactly one of Traces, NotFREB, Failed, Skipped and
+// Stylesheets, which add up to Files; files a --state run left alone
+// (Unchanged, Deferred) are not among them.
 type Summary struct {
-	// Files is every candidate file found under the inputs.
+	// Files is every file (or path that could not be listed) under the
+	// inputs.
 	Files int `json:"files"`
 	// Traces is the FREB traces read; Matched those that passed the
 	// filters and are in this report.
-	Traces  int   `json:"traces"`
-	Matched int   `json:"matched"`
-	NotFREB int   `json:"notFreb"`
-	Failed  int   `json:"unreadable"`
-	Bytes   int64 `json:"bytes"`
+	Traces  int `json:"traces"`
+	Matched int `json:"matched"`
+	// NotFREB counts the .xml files that are not FREB traces (listed in
+	// Result.NotFREB).
+	NotFREB int `json:"notFreb"`
+	Failed  int `json:"unreadable"`
+	// Skipped counts the files that are not .xml (W3C logs, archives),
+	// not opened; Stylesheets counts IIS's freb.xsl beside the traces.
+	Skipped     int `json:"skipped"`
+	Stylesheets int `json:"stylesheets"`
+	// Bytes is the size of every file counted in Files.
+	Bytes int64 `json:"bytes"`
 	// From and To bound the matched traces' start times.
 	From      *time.Time `json:"from,omitempty"`
 	To        *time.Time `json:"to,omitempty"`
@@ -88,13 +99,23 @@ type Group struct {
 	Severity   diagnose.Severity   `json:"severity"`
 	Confidence diagnose.Confidence `json:"confidence"`
 	// Count is how many findings (traces or sequences) the rule produced.
-	Count      int       `json:"count"`
-	FirstSeen  time.Time `json:"firstSeen"`
-	LastSeen   time.Time `json:"lastSeen"`
-	Clients    []Count   `json:"clients"`
-	UserAgents []Count   `json:"userAgents"`
-	URLs       []Count   `json:"urls"`
-	Servers    []Count   `json:"servers"`
+	Count int `json:"count"`
+	// Incidents counts the rule once per client (original client address
+	// behind a proxy): one Apple Mail failing three times is one incident
+	// of three findings. Reports lead with it, in every format.
+	Incidents int `json:"incidents"`
+	// RuleSeverity is the severity the catalogue gives the rule (frebscan
+	// rules, explain); Severity differs from it only when a match
+	// overrode it, and SeverityReason then says why (the summary of the
+	// finding that set it).
+	RuleSeverity   diagnose.Severity `json:"ruleSeverity"`
+	SeverityReason string            `json:"severityReason,omitempty"`
+	FirstSeen      time.Time         `json:"firstSeen"`
+	LastSeen       time.Time         `json:"lastSeen"`
+	Clients        []Count           `json:"clients"`
+	UserAgents     []Count           `json:"userAgents"`
+	URLs           []Count           `json:"urls"`
+	Servers        []Count           `json:"servers"`
 	// Vendors are the proxy vendors seen on the affected traces.
 	Vendors []Count `json:"vendors"`
 	// Fix is the fix for the most common vendor.
@@ -275,7 +296,22 @@ type FileError struct {
 // file so they stand alone on stderr), for tables that show the file in a
 // column of its own.
 func (e FileError) Reason() string {
-	return strings.TrimPrefix(e.Error, e.File+": ")
+	msg := e.Error
+	// Errors name the file in the ways Go and the reader write them:
+	// "path: …", "path:3: …" (a line), "open path: …", "stat path: …".
+	for _, op := range []string{"open ", "stat ", "lstat ", "read ", ""} {
+		if rest, ok := strings.CutPrefix(msg, op+e.File); ok {
+			if r, ok := strings.CutPrefix(rest, ": "); ok {
+				return r
+			}
+			if rest != "" && rest[0] == ':' {
+				if i := strings.Index(rest[1:], ": "); i > 0 && strings.Trim(rest[1:i+1], "0123456789") == "" {
+					return "line " + rest[1:i+1] + ": " + rest[i+3:]
+				}
+			}
+		}
+	}
+	return msg
 }
 
 // FileWarning is a trace read with warnings.

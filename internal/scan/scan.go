@@ -125,7 +125,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if opts.Progress != nil {
 		walk(ctx, opts.Inputs, walkEvents{
 			file:    func(c candidate) bool { total++; totalBytes += c.size; return true },
-			skipped: func(string) {},
+			skipped: func(candidate, bool) {},
 			failed:  func(string, error) {},
 		})
 	}
@@ -138,7 +138,8 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	results := make(chan outcome, window)
 	var failMu sync.Mutex
 	var walkFailures []FileError
-	skipped, unchanged := 0, 0
+	skipped, stylesheets, unchanged := 0, 0, 0
+	var skippedBytes int64
 	go func() {
 		defer close(paths)
 		n := 0
@@ -159,7 +160,16 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 				n++
 				return true
 			},
-			skipped: func(string) { failMu.Lock(); skipped++; failMu.Unlock() },
+			skipped: func(c candidate, stylesheet bool) {
+				failMu.Lock()
+				defer failMu.Unlock()
+				skippedBytes += c.size
+				if stylesheet {
+					stylesheets++
+					return
+				}
+				skipped++
+			},
 			failed: func(p string, err error) {
 				failMu.Lock()
 				walkFailures = append(walkFailures, FileError{File: p, Error: err.Error()})
@@ -218,8 +228,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		}
 	}
 	r := agg.finish()
-	r.Summary.NotFREB += skipped
-	r.Summary.Files += skipped
+	r.Summary.Skipped, r.Summary.Stylesheets = skipped, stylesheets
+	r.Summary.Files += skipped + stylesheets + len(walkFailures)
+	r.Summary.Bytes += skippedBytes
 	r.Summary.Deferred = deferred
 	r.Summary.Unchanged = unchanged
 	r.Correlation = agg.corr.All()

@@ -76,8 +76,8 @@ func TestScanSamples(t *testing.T) {
 	if seed.Confidence != diagnose.ConfidenceHigh || len(seed.Examples) == 0 || len(seed.Examples[0].Sequence) == 0 {
 		t.Errorf("seed group lacks its sequence example: %+v", seed.Examples)
 	}
-	if r.Summary.NotFREB == 0 {
-		t.Error("samples/README.md should count as a skipped non-FREB file")
+	if r.Summary.Skipped == 0 {
+		t.Error("samples/README.md should count as a skipped file")
 	}
 	if r.Summary.Traces != r.Summary.Matched || r.Summary.Failed != 0 {
 		t.Errorf("summary = %+v", r.Summary)
@@ -174,8 +174,21 @@ func TestScanMixedTree(t *testing.T) {
 	}
 	r := run(t, Options{Inputs: []string{dir, filepath.Join(dir, "missing")}, Workers: 2})
 	sm := r.Summary
-	if sm.Traces != 2 || sm.NotFREB != 4 || sm.Failed != 2 || sm.Truncated != 1 {
+	// freb.xsl is IIS's own stylesheet, not a file that failed to be a
+	// trace; notes.txt is skipped unopened; the two bad .xml are not
+	// FREB; every path is counted once and the counts add up.
+	if sm.Traces != 2 || sm.NotFREB != 2 || sm.Skipped != 1 || sm.Stylesheets != 1 || sm.Failed != 2 || sm.Truncated != 1 {
 		t.Fatalf("summary = %+v, unreadable = %+v", sm, r.Unreadable)
+	}
+	if sum := sm.Traces + sm.NotFREB + sm.Skipped + sm.Stylesheets + sm.Failed; sum != sm.Files {
+		t.Errorf("counts add up to %d, files = %d", sum, sm.Files)
+	}
+	var size int64
+	for _, b := range files {
+		size += int64(len(b))
+	}
+	if sm.Bytes != size {
+		t.Errorf("bytes = %d, want %d: every file looked at", sm.Bytes, size)
 	}
 	var reasons []string
 	for _, u := range r.Unreadable {
@@ -213,6 +226,21 @@ func TestRuleAndSeverityFilters(t *testing.T) {
 	for _, g := range r.Findings {
 		if g.Severity < diagnose.High {
 			t.Errorf("%s (%s) below --min-severity high", g.Rule, g.Severity)
+		}
+	}
+}
+
+// TestFileErrorReason: the "why" beside a file never repeats its path.
+func TestFileErrorReason(t *testing.T) {
+	for _, tc := range []struct{ file, err, want string }{
+		{"/a/x.xml", "/a/x.xml: not a FREB trace", "not a FREB trace"},
+		{"/a/x.xml", "/a/x.xml:3: the file ends early", "line 3: the file ends early"},
+		{"/a/missing", "stat /a/missing: no such file or directory", "no such file or directory"},
+		{"/a/x.xml", "open /a/x.xml: permission denied", "permission denied"},
+		{"/a/x.xml", "something else", "something else"},
+	} {
+		if got := (FileError{File: tc.file, Error: tc.err}).Reason(); got != tc.want {
+			t.Errorf("Reason(%q) = %q, want %q", tc.err, got, tc.want)
 		}
 	}
 }

@@ -10,7 +10,12 @@ import (
 
 // bucketSizes are the time slices a timeline may use, smallest first; the
 // first that gives at most maxBuckets slices is chosen.
-var bucketSizes = []time.Duration{time.Minute, 5 * time.Minute, 15 * time.Minute, time.Hour, 6 * time.Hour, 24 * time.Hour, 7 * 24 * time.Hour}
+//
+// The longest are for archives that span years (the public corpus runs
+// from 2012 to 2026): with weeks at most, such a chart had hundreds of
+// empty slices and looked empty.
+var bucketSizes = []time.Duration{time.Minute, 5 * time.Minute, 15 * time.Minute, time.Hour, 6 * time.Hour, 24 * time.Hour, 7 * 24 * time.Hour,
+	30 * 24 * time.Hour, 91 * 24 * time.Hour, 365 * 24 * time.Hour, 5 * 365 * 24 * time.Hour}
 
 const maxBuckets = 48
 

@@ -19,9 +19,53 @@ type candidate struct {
 
 // walkEvents is what walking reports besides candidates.
 type walkEvents struct {
-	file    func(candidate) bool // false stops the walk
-	skipped func(path string)
+	file func(candidate) bool // false stops the walk
+	// skipped is a file that is not a trace: another kind of file, or
+	// (stylesheet) IIS's freb.xsl, which IIS writes beside the traces
+	// it renders.
+	skipped func(c candidate, stylesheet bool)
 	failed  func(path string, err error)
+}
+
+// isStylesheet reports whether name is the stylesheet IIS copies into
+// every FailedReqLogFiles\W3SVCn folder: expected there, never a trace.
+func isStylesheet(name string) bool {
+	return strings.EqualFold(name, "freb.xsl")
+}
+
+// dedupe wraps ev so a file reached twice (the same path given twice, a
+// folder and a file in it, overlapping patterns) is seen once: counted
+// twice it would double every finding.
+func dedupe(ev walkEvents) walkEvents {
+	// Files read and files skipped are remembered apart: a FIFO skipped
+	// in a folder walk and also named on its own is still read (and
+	// reported) as the user asked.
+	read, skipped := map[string]bool{}, map[string]bool{}
+	first := func(seen map[string]bool, p string) bool {
+		key := filepath.Clean(p)
+		if abs, err := filepath.Abs(p); err == nil {
+			key = abs
+		}
+		if seen[key] {
+			return false
+		}
+		seen[key] = true
+		return true
+	}
+	return walkEvents{
+		file: func(c candidate) bool {
+			if !first(read, c.path) {
+				return true
+			}
+			return ev.file(c)
+		},
+		skipped: func(c candidate, stylesheet bool) {
+			if first(skipped, c.path) {
+				ev.skipped(c, stylesheet)
+			}
+		},
+		failed: ev.failed,
+	}
 }
 
 // isTraceName reports whether a file can be a FREB trace: IIS names them
@@ -36,6 +80,7 @@ func isTraceName(name string) bool {
 // (other files are counted as skipped), and patterns are globbed.
 // Directories are visited in name order so reports are stable.
 func walk(ctx context.Context, inputs []string, ev walkEvents) {
+	ev = dedupe(ev)
 	for _, in := range inputs {
 		if ctx.Err() != nil {
 			return
@@ -69,6 +114,10 @@ func walkOne(ctx context.Context, root string, ev walkEvents) bool {
 		return true
 	}
 	if !fi.IsDir() {
+		if isStylesheet(fi.Name()) {
+			ev.skipped(candidate{path: root, size: fi.Size()}, true)
+			return true
+		}
 		return ev.file(candidate{path: root, size: fi.Size()})
 	}
 	cont := true
@@ -88,17 +137,17 @@ func walkOne(ctx context.Context, root string, ev walkEvents) bool {
 		if d.IsDir() {
 			return nil
 		}
+		var size int64
+		if info, err := d.Info(); err == nil && info.Mode().IsRegular() {
+			size = info.Size()
+		}
 		if !d.Type().IsRegular() && d.Type()&fs.ModeSymlink == 0 {
-			ev.skipped(path)
+			ev.skipped(candidate{path: path}, false)
 			return nil
 		}
 		if !isTraceName(d.Name()) {
-			ev.skipped(path)
+			ev.skipped(candidate{path: path, size: size}, isStylesheet(d.Name()))
 			return nil
-		}
-		var size int64
-		if info, err := d.Info(); err == nil {
-			size = info.Size()
 		}
 		if !ev.file(candidate{path: path, size: size}) {
 			cont = false

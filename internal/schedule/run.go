@@ -122,6 +122,13 @@ func runSystemd(stdout, stderr io.Writer, o Options, out Output) error {
 			strings.Join(enable[0], " "), strings.Join(enable[1], " "))
 		return nil
 	}
+	// The unit names these directories in ReadWritePaths; systemd fails
+	// the run ("Failed to set up mount namespacing") when one is missing.
+	for _, d := range o.writableDirs() {
+		if err := os.MkdirAll(d, 0o750); err != nil {
+			return fmt.Errorf("create %s, which the unit writes to: %w", d, err)
+		}
+	}
 	for _, f := range []struct{ name, text string }{{u.ServiceName, u.Service}, {u.TimerName, u.Timer}} {
 		if err := atomicfile.WriteFile(filepath.Join(dir, f.name), []byte(f.text), 0o644); err != nil {
 			return err

@@ -17,8 +17,11 @@ type Units struct {
 	TimerName, Timer     string
 }
 
-// NewUnits writes the service and timer for o.
-func NewUnits(o Options) Units {
+// writableDirs are the directories the service may write
+// (ReadWritePaths): systemd refuses to start a unit when one is missing,
+// so --install creates them. The default state directory is systemd's
+// own StateDirectory.
+func (o Options) writableDirs() []string {
 	state := o.State
 	if state == "" {
 		state = DefaultState(Systemd)
@@ -27,6 +30,12 @@ func NewUnits(o Options) Units {
 	if dir := path.Dir(state); dir != stateDirectory {
 		writable = append(writable, dir)
 	}
+	return writable
+}
+
+// NewUnits writes the service and timer for o.
+func NewUnits(o Options) Units {
+	writable := o.writableDirs()
 	var svc strings.Builder
 	fmt.Fprintf(&svc, `[Unit]
 Description=frebscan: scan IIS Failed Request Tracing logs and alert on new findings
