@@ -26,6 +26,7 @@ import (
 //	utf16 FILE OUT                 decode FILE, which must be UTF-16LE with
 //	                               a byte-order mark, into OUT as UTF-8
 func TestScript(t *testing.T) {
+	t.Parallel()
 	samples, err := filepath.Abs(filepath.Join("..", "..", "samples"))
 	if err != nil {
 		t.Fatal(err)

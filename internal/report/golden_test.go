@@ -32,6 +32,9 @@ func goldenClock() time.Time { return time.Date(2024, 3, 12, 15, 0, 0, 0, time.U
 // visible text (pageText): its markup, CSS and script have their own
 // tests (browser, fuzz, CSP), while what a reader sees is what a layout
 // change should show.
+//
+// It is not parallel: t.Chdir changes the process's directory, so it runs
+// before the package's parallel tests start.
 func TestGoldenScanReports(t *testing.T) {
 	golden, err := filepath.Abs(goldenDir)
 	if err != nil {
@@ -210,6 +213,7 @@ func previousElement(n *html.Node) *html.Node {
 // become lines, inline elements stay within them, scripts and styles are
 // not text.
 func TestPageText(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ name, page, want string }{
 		{"blocks and inline", "<h2>Findings</h2><p>Seen <b>3</b>\n   times <code>x</code></p>", "Findings\nSeen 3 times x\n"},
 		{"table rows", "<table><tr><th>Name</th><th>Value</th></tr><tr><td>Via</td><td></td></tr></table>", "Name | Value\nVia |\n"},
@@ -217,6 +221,7 @@ func TestPageText(t *testing.T) {
 		{"entities and comments", "<p>&lt;b&gt; &amp; <!-- hidden -->c</p>", "<b> & c\n"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
 			got, err := pageText([]byte(c.page))
 			if err != nil {
 				t.Fatal(err)
