@@ -9,17 +9,31 @@ import (
 	"testing"
 
 	"github.com/frebscan/frebscan/internal/version"
+	"github.com/rogpeppe/go-internal/testscript"
 )
 
 func TestMain(m *testing.M) {
 	if path := os.Getenv(holdLockEnv); path != "" {
 		holdLock(path) // lock_cli_test.go: this process is a run that crashes holding the lock
 	}
-	code := m.Run()
+	// testscript.Main runs the tests, or, when the scripts start this
+	// binary as `frebscan` (script_test.go), the command line as main
+	// does; either way it exits.
+	testscript.Main(cleanupM{m}, map[string]func(){
+		"frebscan": func() { os.Exit(Run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+	})
+}
+
+// cleanupM removes the generated corpus after the tests, since
+// testscript.Main exits without returning.
+type cleanupM struct{ m *testing.M }
+
+func (c cleanupM) Run() int {
+	code := c.m.Run()
 	if corpusDir != "" {
 		os.RemoveAll(corpusDir)
 	}
-	os.Exit(code)
+	return code
 }
 
 type result struct {

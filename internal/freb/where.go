@@ -23,8 +23,7 @@ import (
 // Names match local names whatever their namespace, so FREB's default
 // event namespace needs no prefix.
 type Where struct {
-	expr *xpath.Expr
-	src  string
+	src string
 }
 
 // CompileWhere compiles an XPath expression. The error names the
@@ -37,11 +36,10 @@ func CompileWhere(expr string) (*Where, error) {
 	if p := syntaxProblem(expr); p != "" {
 		return nil, fmt.Errorf("invalid XPath %q: %s", expr, p)
 	}
-	e, err := xpath.Compile(expr)
-	if err != nil {
+	if _, err := xpath.Compile(expr); err != nil {
 		return nil, fmt.Errorf("invalid XPath %q: %v", expr, err)
 	}
-	return &Where{expr: e, src: expr}, nil
+	return &Where{src: expr}, nil
 }
 
 // String returns the expression as given.
@@ -63,6 +61,14 @@ func (w *Where) MatchFile(path string) bool {
 // before an XML error count, as they do for Read; the error itself is
 // Read's to report.
 func (w *Where) Match(r io.Reader) bool {
+	// An xpath.Expr keeps its iterators' state while it is evaluated, so
+	// scan workers sharing one raced (go test -race); each file gets its
+	// own copy, compiled again from the checked source: small beside the
+	// tree-building read of the whole file that follows.
+	expr, err := xpath.Compile(w.src)
+	if err != nil {
+		return false
+	}
 	in, err := newInput(r)
 	if err != nil {
 		return false
@@ -79,21 +85,21 @@ func (w *Where) Match(r io.Reader) bool {
 		if err != nil {
 			return false
 		}
-		if w.matchNode(n) {
+		if matchNode(expr, n) {
 			return true
 		}
 	}
 }
 
-// matchNode evaluates w with n as the context node and the document as
-// the root. A boolean, number or string result is converted as XPath's
+// matchNode evaluates expr with n as the context node and the document
+// as the root. A boolean, number or string result is converted as XPath's
 // boolean() does; a node-set matches when it is not empty.
-func (w *Where) matchNode(n *xmlquery.Node) bool {
+func matchNode(expr *xpath.Expr, n *xmlquery.Node) bool {
 	nav, ok := navigatorAt(n)
 	if !ok {
 		return false
 	}
-	switch v := w.expr.Evaluate(nav).(type) {
+	switch v := expr.Evaluate(nav).(type) {
 	case bool:
 		return v
 	case float64:

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -109,4 +110,25 @@ func TestWhereDamagedInput(t *testing.T) {
 	if w.MatchFile(filepath.Join(dir, "missing.xml")) {
 		t.Error("a missing file matched")
 	}
+}
+
+// TestWhereConcurrent: scan workers share one Where, so matching must be
+// safe from several goroutines at once (run with -race).
+func TestWhereConcurrent(t *testing.T) {
+	t.Parallel()
+	w, err := CompileWhere("//Event[RenderingInfo/Opcode='MODULE_SET_RESPONSE_ERROR_STATUS']")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for range 3 {
+				if !w.MatchFile("testdata/ews-400.xml") {
+					t.Error("no match")
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
