@@ -53,8 +53,13 @@ func aspnet(level, opcode int, keywords uint32) class {
 // not seen there: its opcode is an assumption (documented in Microsoft's
 // ARR troubleshooting article without the number).
 var classes = map[string]class{
-	"GENERAL_REQUEST_START":              www(0, 1, 0, evGeneral),
-	"GENERAL_REQUEST_END":                www(0, 2, 0, evGeneral),
+	"GENERAL_REQUEST_START": www(0, 1, 0, evGeneral),
+	"GENERAL_REQUEST_END":   www(0, 2, 0, evGeneral),
+	// Child requests (default document, server-side include, a module's
+	// ExecuteRequest) are not in the corpus: the field names are the ones
+	// Microsoft's FREB walkthroughs show, the opcodes an assumption.
+	"GENERAL_CHILD_REQUEST_START":        www(0, 3, 0, evGeneral),
+	"GENERAL_CHILD_REQUEST_END":          www(0, 4, 0, evGeneral),
 	"GENERAL_STATIC_FILE_HANDLER":        www(0, 10, 0, evGeneral),
 	"GENERAL_ISAPI_HANDLER":              www(0, 12, 0, evGeneral),
 	"GENERAL_GET_URL_METADATA":           www(4, 30, 0, evGeneral),
