@@ -68,7 +68,7 @@ func TestBrowserStatusSortsNumerically(t *testing.T) {
 			codes = append(codes, s)
 		}
 	}
-	if want := []string{"403.4", "403.7", "403.16", "403.502"}; fmt.Sprint(codes) != fmt.Sprint(want) {
+	if want := []string{"403.4", "403.7", "403.14", "403.16", "403.502"}; fmt.Sprint(codes) != fmt.Sprint(want) {
 		t.Errorf("403s sorted as %v, want %v", codes, want)
 	}
 }

@@ -132,7 +132,7 @@ func writeGroup(b *strings.Builder, g *scan.Group, s Style) {
 	indent := strings.Repeat(" ", 2+keyWidth)
 	line := func(k, v string) {
 		if v != "" {
-			fmt.Fprintf(b, "  %s%s\n", s.bold(fmt.Sprintf("%-*s", keyWidth, k)), wrap(v, s.Width-len(indent), indent))
+			fmt.Fprintf(b, "  %s%s\n", s.bold(fmt.Sprintf("%-*s", keyWidth, k)), wrap(breakable(v), s.Width-len(indent), indent))
 		}
 	}
 	line("Severity", severityNote(g))
@@ -292,8 +292,8 @@ func countList(b *strings.Builder, title string, counts []scan.Count, s Style, l
 	b.WriteString("\n")
 }
 
-// breakable lets a long URL or user agent wrap after its separators
-// (/ ? & ; and the dots of a host name) by marking them with a zero-width
+// breakable lets a long URL, user agent or registry path wrap after its
+// separators (/ ? & ; \ and the dots of a host name) by marking them with a zero-width
 // space, which wrap uses as a break point and never prints. Only tokens
 // longer than any sensible line are marked, and a dot before a digit is
 // never a break point, so numbers and addresses stay whole.
@@ -312,7 +312,7 @@ func breakable(v string) string {
 			if r == '.' && i+1 < len(w) && w[i+1] >= '0' && w[i+1] <= '9' {
 				continue
 			}
-			if strings.ContainsRune("/?&;.", r) && len(cur) >= 12 {
+			if strings.ContainsRune("/?&;.\\", r) && len(cur) >= 12 {
 				parts = append(parts, cur)
 				cur = ""
 			}
