@@ -22,10 +22,11 @@ var (
 	corpusErr  error
 )
 
-// generatedCorpus writes 2,000 realistic traces once for all scan tests.
+// generatedCorpus writes the generated folder once for all scan tests
+// (corpusFiles: 2,000 realistic traces, or 500 small ones under -race).
 func generatedCorpus(t *testing.T) (string, gen.CorpusOptions) {
 	t.Helper()
-	opt := gen.CorpusOptions{Files: corpusFiles, Seed: 7}
+	opt := gen.CorpusOptions{Files: corpusFiles, Seed: 7, Unpadded: corpusUnpadded}
 	corpusOnce.Do(func() {
 		corpusDir, corpusErr = os.MkdirTemp("", "frebscan-corpus")
 		if corpusErr == nil {

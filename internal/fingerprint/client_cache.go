@@ -16,11 +16,12 @@ const maxCachedClients = 4096
 // preparing a trace for the rules, and a scan sees the same few user
 // agents thousands of times. Safe for the scan's workers.
 type clientCache struct {
-	m sync.Map // string -> ClientInfo
-	n atomic.Int64
+	m   sync.Map // string -> ClientInfo
+	n   atomic.Int64
+	max int64 // entries kept at most
 }
 
-var clients clientCache
+var clients = clientCache{max: maxCachedClients}
 
 func (c *clientCache) get(ua string) ClientInfo {
 	if v, ok := c.m.Load(ua); ok {
@@ -30,7 +31,7 @@ func (c *clientCache) get(ua string) ClientInfo {
 	// string: it may share memory with a whole trace event.
 	own := strings.Clone(ua)
 	info := recognise(own)
-	if c.n.Load() < maxCachedClients {
+	if c.n.Load() < c.max {
 		if _, loaded := c.m.LoadOrStore(own, info); !loaded {
 			c.n.Add(1)
 		}

@@ -18,6 +18,10 @@ type CorpusOptions struct {
 	// Start is the time of the first trace; the rest spread over Hours.
 	Start time.Time
 	Hours int
+	// Unpadded leaves out the padding events that give traces their
+	// realistic 20–500 KB: the same requests and failures in a few KB
+	// each, for tests that need the mix, not the bytes.
+	Unpadded bool
 }
 
 // WriteCorpus writes a FailedReqLogFiles-like tree: dir/W3SVC1 and
@@ -33,7 +37,7 @@ func WriteCorpus(dir string, opt CorpusOptions) error {
 	}
 	counters := map[int]int{}
 	for i := 0; i < opt.Files; i++ {
-		s := CorpusScenario(opt, i)
+		s := corpusScenario(opt, i, "", !opt.Unpadded)
 		sub := filepath.Join(dir, fmt.Sprintf("W3SVC%d", s.SiteID))
 		if counters[s.SiteID] == 0 {
 			if err := os.MkdirAll(sub, 0o755); err != nil {

@@ -1,5 +1,0 @@
-//go:build !race
-
-package freb_test
-
-const hostileBig = 100 << 20

@@ -1,5 +1,0 @@
-//go:build race
-
-package freb
-
-const raceEnabled = true
