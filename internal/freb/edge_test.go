@@ -193,29 +193,6 @@ func TestReadersAgreeOnEdgeCases(t *testing.T) {
 	}
 }
 
-// Cutting a trace at every byte is what a copy of a file IIS is still
-// writing looks like; both readers must keep the same events and say the
-// same thing about the cut.
-func TestReadersAgreeOnEveryCut(t *testing.T) {
-	t.Parallel()
-	doc := edgeDoc(evStart, evHeaders)
-	step := 1
-	if testing.Short() {
-		step = 7
-	}
-	fellBack := 0
-	for cut := 0; cut <= len(doc); cut += step {
-		fb, diff := diffReaders([]byte(doc[:cut]), DefaultOptions())
-		if diff != "" {
-			t.Fatalf("cut at %d (%q): readers differ:\n%s", cut, doc[max(0, cut-20):cut], diff)
-		}
-		if fb {
-			fellBack++
-		}
-	}
-	t.Logf("%d cuts, %d fell back (those before the first complete event)", len(doc)/step+1, fellBack)
-}
-
 // failingReader returns err after n bytes, like a network share dropping.
 type failingReader struct {
 	r   io.Reader
