@@ -14,7 +14,8 @@ import (
 // findings quote); the rest is counted by event name in Trace.Omitted.
 
 // Shares of the budget: the first events take half, the last a quarter,
-// and the events that matter from the middle the last quarter.
+// and the events that matter from the middle the last quarter, with what
+// the first events left of theirs.
 const (
 	headShare = 2 // budget / headShare
 	tailShare = 4
@@ -104,7 +105,12 @@ func (r *retainer) add(kept []Event, ev *Event, key bool) []Event {
 		r.headLeft -= size
 		return append(kept, *ev)
 	}
-	r.closed = true
+	if !r.closed {
+		// What the head did not use goes to the events that matter.
+		r.closed = true
+		r.keyLeft += r.headLeft
+		r.headLeft = 0
+	}
 	r.window = append(r.window, pending{ev: *ev, size: size, key: key})
 	r.windowBytes += size
 	for r.windowBytes > r.tailMax && r.start < len(r.window) {
