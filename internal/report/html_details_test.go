@@ -21,24 +21,13 @@ import (
 // events it left out, which ones, and how to see them all.
 func TestHTMLLargeTraceSaysWhatWasCut(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	file := filepath.Join(dir, "huge.xml")
-	f, err := os.Create(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := gen.WriteHuge(f, 4<<20, 1); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
+	file := writeHuge(t)
 	full, err := freb.ReadFile(file, freb.DefaultOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
 
-	so := scanOptions(scan.Options{Inputs: []string{file}, Tool: "frebscan test", DetailBudget: 256 << 10})
+	so := largeTraceOptions(file)
 	r, err := scan.Run(context.Background(), so)
 	if err != nil {
 		t.Fatal(err)
@@ -97,4 +86,42 @@ func TestHTMLNormalTraceIsWhole(t *testing.T) {
 	if bytes.Contains(page, []byte("too large to show whole")) {
 		t.Error("a sample trace is said to be too large to show whole")
 	}
+}
+
+// writeHuge writes a 4 MB trace, about 1,700 events: whole within the
+// default detail budget, cut within largeTraceOptions'.
+func writeHuge(t testing.TB) string {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "huge.xml")
+	f, err := os.Create(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := gen.WriteHuge(f, 4<<20, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return file
+}
+
+// largeTraceOptions scan file with a detail budget small enough to cut it.
+func largeTraceOptions(file string) scan.Options {
+	return scanOptions(scan.Options{Inputs: []string{file}, Tool: "frebscan test", DetailBudget: 256 << 10})
+}
+
+// largeTracePage is the HTML report of a trace too large to show whole.
+func largeTracePage(t testing.TB) []byte {
+	t.Helper()
+	so := largeTraceOptions(writeHuge(t))
+	r, err := scan.Run(context.Background(), so)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := writeScan(&b, "html", r, Options{Detail: scan.Detailer(so)}); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
