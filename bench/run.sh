@@ -9,13 +9,15 @@
 #   bench/iterparse.py                 (Python ElementTree.iterparse, request headers)
 #   xmlstarlet sel                     (libxml2 DOM + XPath, request headers)
 #   cat                                (the I/O limit)
-# plus frebscan on the many corpus doubled (linearity) and on a 10,000-file
-# directory (peak RSS). It prints a markdown report ready to paste into
+# plus frebscan on the many corpus doubled (linearity), on a 10,000-file
+# directory (peak RSS), and the peak RSS of a scheduled run's --out-dir
+# (HTML and JSON incident) over one trace of 2 GiB, read whole (issue #18). It prints a markdown report ready to paste into
 # docs/BENCHMARKS.md, with each target of issue #8 marked met or missed.
 #
 # Environment:
-#   BENCH_SCALE  full (default: 3,000 files, 1 GiB trace, 10,000-file dir)
-#                small (300 files, 100 MiB trace, 1,000-file dir: a quick check)
+#   BENCH_SCALE  full (default: 3,000 files, 1 GiB trace, 10,000-file dir,
+#                      2 GiB trace for --out-dir)
+#                small (300 files, 100 MiB traces, 1,000-file dir: a quick check)
 #   BENCH_DIR    where corpora and binaries are cached (/tmp/frebscan-bench)
 #   BENCH_RUNS   runs per measurement; the fastest is reported (default 3)
 #   BENCH_TOOLS  which peers to run (default "xmllint python xmlstarlet cat")
@@ -33,8 +35,8 @@ BENCH_TOOLS=${BENCH_TOOLS:-xmllint python xmlstarlet cat}
 GO=${GO:-go}
 
 case $BENCH_SCALE in
-full) MANY_N=3000 HUGE_SIZE=1GiB TENK_N=10000 ;;
-small) MANY_N=300 HUGE_SIZE=100MiB TENK_N=1000 ;;
+full) MANY_N=3000 HUGE_SIZE=1GiB TENK_N=10000 OUTDIR_SIZE=2GiB ;;
+small) MANY_N=300 HUGE_SIZE=100MiB TENK_N=1000 OUTDIR_SIZE=100MiB ;;
 *)
 	echo "bench: BENCH_SCALE=$BENCH_SCALE: want full or small" >&2
 	exit 2
@@ -271,7 +273,7 @@ report() {
 	echo
 	echo "Targets (issue #8):"
 	echo
-	awk -F'|' -v ncpu="$(nproc)" '
+	awk -F'|' -v ncpu="$(nproc)" -v outdir="$OUTDIR_SIZE" '
 		{ t[$1 "|" $2] = $5; rss[$1 "|" $2] = $6; cpu[$1 "|" $2] = $7; cpus[$1 "|" $2] = $8; files[$1] = $3 }
 		function num(x) { return x ~ /^[0-9]+$/ }
 		function verdict(ok) { return ok ? "**met**" : "**MISSED**" }
@@ -289,6 +291,8 @@ report() {
 			speed("many", "xmllint --stream", 2); speed("huge", "xmllint --stream", 2)
 			speed("many", "python iterparse", 8); speed("huge", "python iterparse", 8)
 			memory("huge", "the huge trace"); memory("10k", "the " files["10k"] "-file directory")
+			r = rss["outdir|frebscan --out-dir"]
+			if (num(r)) printf "- peak RSS of --out-dir (HTML and JSON incident) over one %s trace: %.1f MB (target ≤ 256 MB, issue #18): %s\n", outdir, r / 1024, verdict(r / 1024 <= 256)
 			a = t["many|frebscan (paired)"]; b = t["doubled|frebscan (paired)"]
 			if (num(a) && num(b)) printf "- doubling the many corpus (runs alternated): %.2f× the time (target ≤ 2.1×): %s; CPU time %.2f×\n", b / a, verdict(b / a <= 2.1), cpus["doubled|frebscan (paired)"] / cpus["many|frebscan (paired)"]
 			c = cpu["many|frebscan"]
@@ -316,8 +320,10 @@ corpus "$DATA/many" "$MANY_N"
 doubled "$DATA/many" "$DATA/doubled"
 corpus "$DATA/10k" "$TENK_N"
 huge "$DATA/huge.xml" "$HUGE_SIZE"
+huge "$DATA/outdir.xml" "$OUTDIR_SIZE"
 for c in many doubled 10k; do list "$DATA/$c" "$TMP/$c.list"; done
 list "$DATA/huge.xml" "$TMP/huge.list"
+list "$DATA/outdir.xml" "$TMP/outdir.list"
 
 # Every tool reads from the page cache, so the figures compare parsers,
 # not disks: read everything once first (RAM permitting; the full scale
@@ -329,6 +335,10 @@ run_peers many "$DATA/many" "$TMP/many.list"
 run_peers huge "$DATA/huge.xml" "$TMP/huge.list"
 linearity
 measure 10k frebscan "$TMP/10k.list" "$FREBSCAN" scan --format ndjson --progress never --fail-on none "$DATA/10k"
+# A scheduled run that writes an incident (HTML with the trace in detail,
+# and JSON) for one very large trace, read whole: the memory target of
+# issue #18.
+measure outdir "frebscan --out-dir" "$TMP/outdir.list" "$FREBSCAN" scan --max-file-size 0 --progress never --fail-on none --out-dir "$TMP/incidents" "$DATA/outdir.xml"
 
 if [ -n "${BENCH_OUT:-}" ]; then
 	report | tee "$BENCH_OUT"

@@ -28,10 +28,16 @@ type builder struct {
 	// pattern that matched, for an abort that follows.
 	rule, pattern string
 	lastFile      string // FILE_CACHE_ACCESS_START's file, for its END
+	// keep bounds the events kept (Options.EventBudget); nil keeps all.
+	keep *retainer
 }
 
 func newBuilder(file string, opts Options) *builder {
-	return &builder{t: &Trace{File: file, Warnings: []string{}}, opts: opts}
+	b := &builder{t: &Trace{File: file, Warnings: []string{}}, opts: opts}
+	if opts.KeepEvents && opts.EventBudget > 0 {
+		b.keep = newRetainer(opts.EventBudget)
+	}
+	return b
 }
 
 func (b *builder) root(attrs []Attribute) {
@@ -120,11 +126,18 @@ func (b *builder) add(ev *Event) {
 	if ev.Time.After(t.End) {
 		t.End = ev.Time
 	}
+	var before viewMark
+	if b.keep != nil {
+		before = b.mark()
+	}
 	b.step(ev)
 	b.track(ev)
 	b.derive(ev)
 	b.views(ev)
-	if b.opts.KeepEvents {
+	switch {
+	case b.keep != nil:
+		t.Events = b.keep.add(t.Events, ev, b.keyEvent(ev, before))
+	case b.opts.KeepEvents:
 		t.Events = append(t.Events, *ev)
 	}
 }
@@ -270,6 +283,9 @@ func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond)
 func (b *builder) finish() *Trace {
 	t := b.t
 	t.SlowestSteps = b.steps
+	if b.keep != nil {
+		t.Events, t.Omitted = b.keep.finish(t.Events)
+	}
 	if !t.ResponseHeadersTraced && len(t.ResponseHeaderChanges) > 0 {
 		t.ResponseHeaders = headers.Apply(nil, t.ResponseHeaderChanges)
 	}

@@ -56,10 +56,25 @@ func FuzzRead(f *testing.F) {
 				{KeepEvents: true, SlowSteps: 3, Reader: ReaderAuto},
 				{KeepEvents: true, Reader: ReaderFast, MaxEventSize: 300},
 				{SlowSteps: 1, Reader: ReaderAuto, MaxEventSize: 300},
+				// A budget of a few events: retention must account for
+				// every event whatever the input.
+				{KeepEvents: true, Reader: ReaderAuto, EventBudget: 2048},
 			} {
 				tr, err := Read(bytes.NewReader(data), "f.xml", opts)
-				if err == nil && opts.KeepEvents && tr.EventCount != len(tr.Events) {
-					return fmt.Sprintf("EventCount %d, %d events kept", tr.EventCount, len(tr.Events))
+				if err != nil || !opts.KeepEvents {
+					continue
+				}
+				omitted := 0
+				if tr.Omitted != nil {
+					omitted = tr.Omitted.Events
+				}
+				if tr.EventCount != len(tr.Events)+omitted {
+					return fmt.Sprintf("EventCount %d, %d events kept, %d omitted", tr.EventCount, len(tr.Events), omitted)
+				}
+				for i := 1; i < len(tr.Events); i++ {
+					if tr.Events[i].Index <= tr.Events[i-1].Index {
+						return fmt.Sprintf("events out of order: %d after %d", tr.Events[i].Index, tr.Events[i-1].Index)
+					}
 				}
 			}
 			return ""

@@ -13,6 +13,12 @@ type Options struct {
 	// KeepEvents keeps every event in Trace.Events. Views derived from
 	// events (headers, error status, slowest steps) are filled either way.
 	KeepEvents bool
+	// EventBudget, when positive with KeepEvents, bounds the events kept
+	// to about that many bytes (EventSize) whatever the size of the
+	// trace: the first events, the last ones, and the errors, warnings
+	// and view events in between; Trace.Omitted counts the rest. Reports
+	// that show many traces in detail set it; frebscan show keeps all.
+	EventBudget int64
 	// SlowSteps is how many of the longest gaps between events to keep.
 	SlowSteps int
 	// Reader chooses the XML reader; the zero value is ReaderAuto.

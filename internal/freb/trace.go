@@ -116,7 +116,10 @@ type Trace struct {
 
 	EventCount int     `json:"eventCount"`
 	Events     []Event `json:"events,omitempty"`
-	Truncated  bool    `json:"truncated"`
+	// Omitted says which events were left out of Events to keep within
+	// Options.EventBudget; nil when Events holds every event read.
+	Omitted   *Omitted `json:"omitted,omitempty"`
+	Truncated bool     `json:"truncated"`
 	// Unfinished is set when the file itself ends mid-document (being
 	// written or cut by a copy), as opposed to IIS truncating the trace
 	// at maxLogFileSizeKB, which still ends the document properly.

@@ -76,3 +76,16 @@ func TestBrowserAccessible(t *testing.T) {
 		axeCheck(t, ctx, fmt.Sprintf("%d px", width))
 	}
 }
+
+// TestBrowserAccessibleLargeTrace: a trace too large to show whole, with
+// what was left out counted, passes axe-core with its summary and its
+// All events tab open.
+func TestBrowserAccessibleLargeTrace(t *testing.T) {
+	ctx, _ := browse(t)
+	page := largeTracePage(t)
+	loadReport(t, ctx, page, 1400, 900)
+	run(t, ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector('#t-0 button.open').click()`))
+	axeCheck(t, ctx, "large trace, summary")
+	run(t, ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector('#d-t-0 [data-tab=events]').click()`))
+	axeCheck(t, ctx, "large trace, all events")
+}

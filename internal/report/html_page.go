@@ -58,7 +58,10 @@ type htmlPage struct {
 	PageRows    int
 	Detailed    int
 	// DetailNote says which traces are shown in full when not all are.
-	DetailNote   string
+	DetailNote string
+	// DetailCut says that some traces are shown in part (too large to
+	// show whole) and how to see all of them.
+	DetailCut    string
 	Unreadable   []scan.FileError
 	NotFREB      []scan.FileError
 	Unexplained  []scan.UnexplainedGroup
@@ -155,7 +158,8 @@ func buildPage(r *scan.Result, opts Options) *htmlPage {
 	for _, k := range sortedKeys(r.Filters) {
 		p.Filters = append(p.Filters, kv{k, r.Filters[k]})
 	}
-	details := detailSet(r, opts)
+	p.Rows = make([]htmlRow, len(r.Traces))
+	details := p.addDetails(r, opts)
 	for _, g := range r.Findings {
 		hg := htmlGroup{Group: g, ID: "f-" + g.Rule, Seen: seen(g.FirstSeen, g.LastSeen), FixVendor: fixVendor(g), Explanation: g.Explanation, SeverityNote: severityNote(&g)}
 		if g.Severity == diagnose.Info {
@@ -192,30 +196,6 @@ func buildPage(r *scan.Result, opts Options) *htmlPage {
 	p.Clients = bars(r.Tables.TopClients, 10)
 	p.Agents = bars(r.Tables.TopUserAgents, 10)
 	p.PageRows = pageRows
-	p.Rows = make([]htmlRow, len(r.Traces))
-	// Every event in full is heavy (a trace's header events alone run to
-	// kilobytes): the traces with findings get it, up to maxFullEvents of
-	// them, so a report of thousands of traces stays a few megabytes.
-	full := 0
-	for i, row := range r.Traces {
-		p.Rows[i] = traceRow(i, row)
-		p.Rows[i].Later = i >= pageRows
-		if d := details[row.File]; d != nil {
-			p.Detailed++
-			if d.err != nil {
-				p.Rows[i].DetailErr = d.err.Error()
-			} else {
-				withAll := (len(row.Findings) > 0 || opts.AllEvents) && full < maxFullEvents
-				if withAll {
-					full++
-				}
-				p.Rows[i].Detail = traceView(d.doc, evidenceMarks(row.File, r), withAll)
-			}
-		}
-	}
-	if p.Detailed < len(p.Rows) {
-		p.DetailNote = fmt.Sprintf("Full details (request summary, headers, events, performance) are included for %d of the %d traces: those in findings first, then the slowest and the failed ones. Open any other trace with: frebscan show FILE.", p.Detailed, len(p.Rows))
-	}
 	p.Unreadable, p.NotFREB = r.Unreadable, r.NotFREB
 	p.Unexplained = r.Unexplained
 	p.Warnings = r.Warnings
@@ -503,17 +483,11 @@ func addMark(marks map[string]bool, e diagnose.Evidence) {
 	}
 }
 
-// detailed is one trace re-read for the full views.
-type detailed struct {
-	doc *scan.DiagnosedTrace
-	err error
-}
-
-// detailSet re-reads the traces the page shows in full, at most
+// detailOrder picks the traces the page shows in full, at most
 // maxDetailed: every finding's examples, then traces with findings (most
 // severe first), the slowest, and failed requests.
-func detailSet(r *scan.Result, opts Options) map[string]*detailed {
-	out := map[string]*detailed{}
+func detailOrder(r *scan.Result, opts Options) map[string]bool {
+	out := map[string]bool{}
 	if opts.Detail == nil {
 		return out
 	}
@@ -589,11 +563,10 @@ func detailSet(r *scan.Result, opts Options) map[string]*detailed {
 		if len(out) >= maxDetailed {
 			break
 		}
-		if _, done := out[f]; done || !inTable[f] {
+		if out[f] || !inTable[f] {
 			continue
 		}
-		doc, err := opts.Detail(f)
-		out[f] = &detailed{doc: doc, err: err}
+		out[f] = true
 	}
 	return out
 }

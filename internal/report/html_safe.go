@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"io"
 	"strings"
 	"unicode/utf8"
 )
@@ -28,33 +29,38 @@ func hiddenRune(r rune) bool {
 // found came from a trace, wherever html/template put it (text, attribute,
 // SVG title), and none can be missed by a template that forgot a filter.
 func neutralise(page string) string {
-	clean := true
-	for i := 0; i < len(page); {
-		r, n := utf8.DecodeRuneInString(page[i:])
-		if (r == utf8.RuneError && n == 1) || hiddenRune(r) {
-			clean = false
-			break
-		}
-		i += n
-	}
-	if clean {
-		return page
-	}
 	var b strings.Builder
-	b.Grow(len(page) + 64)
+	writeNeutralised(&b, []byte(page))
+	return b.String()
+}
+
+// writeNeutralised writes page neutralised to w, the clean runs as they
+// are: a page of tens of megabytes is not copied again to be cleaned.
+func writeNeutralised(w io.Writer, page []byte) error {
+	clean := 0 // start of the run not written yet
 	for i := 0; i < len(page); {
-		r, n := utf8.DecodeRuneInString(page[i:])
+		r, n := utf8.DecodeRune(page[i:])
+		var mark string
 		switch {
 		case r == utf8.RuneError && n == 1:
-			b.WriteRune(utf8.RuneError)
+			mark = string(utf8.RuneError)
 		case hiddenRune(r):
-			fmt.Fprintf(&b, "[U+%04X]", r)
+			mark = fmt.Sprintf("[U+%04X]", r)
 		default:
-			b.WriteString(page[i : i+n])
+			i += n
+			continue
+		}
+		if _, err := w.Write(page[clean:i]); err != nil {
+			return err
+		}
+		if _, err := io.WriteString(w, mark); err != nil {
+			return err
 		}
 		i += n
+		clean = i
 	}
-	return b.String()
+	_, err := w.Write(page[clean:])
+	return err
 }
 
 // clip shortens a value for a compact cell, on a rune boundary.

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -39,6 +40,11 @@ type htmlTrace struct {
 	// Problems are the events IIS logged as errors or warnings, the
 	// Errors & Warnings list of freb.xsl.
 	Problems []htmlEvent
+	// ProblemsCut counts errors and warnings past maxProblemBytes.
+	ProblemsCut int
+	// Omitted says which events the reader left out of a trace too large
+	// to show whole (nil when every event was read).
+	Omitted *htmlOmitted
 	// All is every event with all its data, shown on demand (as
 	// freb.xsl's Request Details); AllCut counts events past maxAllEvents.
 	All    []htmlEventData
@@ -54,6 +60,8 @@ type htmlEventData struct {
 	// Text is every field as "Name: value" lines, preformatted: a table
 	// per event made the page five times heavier.
 	Text string
+	// Gap marks the first event after events not on the page.
+	Gap bool
 }
 
 type htmlHeader struct {
@@ -65,6 +73,8 @@ type htmlEvent struct {
 	Index              int
 	Ms, Name, Detail   string
 	Class, Description string
+	// Gap marks the first event after events not on the page.
+	Gap bool
 }
 
 type htmlStepTime struct {
@@ -84,27 +94,27 @@ func traceView(d *scan.DiagnosedTrace, marks map[string]bool, withAll bool) *htm
 	if es := t.ErrorStatus; es != nil {
 		v.Error = errorRows(es)
 	}
-	hidden := 0
+	var notable []int
 	for i := range t.Events {
-		ev := &t.Events[i]
-		if !Notable(ev) {
-			hidden++
-			continue
+		if Notable(&t.Events[i]) {
+			notable = append(notable, i)
 		}
-		if len(v.Events) == maxEvents {
+	}
+	hidden := len(t.Events) - len(notable)
+	// Of a trace kept in part, the compact view shows its first and its
+	// last notable events.
+	shown := func(k int) bool { return k < maxEvents }
+	if t.Omitted != nil && len(notable) > maxEvents {
+		shown = func(k int) bool { return k < maxEvents/2 || k >= len(notable)-maxEvents/2 }
+	}
+	for k, i := range notable {
+		ev := &t.Events[i]
+		if !shown(k) {
 			v.Cut++
 			continue
 		}
-		he := htmlEvent{Index: ev.Index, Name: ev.Name, Detail: clipLong(EventDetail(ev))}
-		if !ev.Time.IsZero() && !t.Start.IsZero() {
-			he.Ms = fmt.Sprintf("%d", ev.Time.Sub(t.Start).Milliseconds())
-		}
-		switch {
-		case ev.Level > 0 && ev.Level <= 2:
-			he.Class = "lvl-err"
-		case ev.Level == 3:
-			he.Class = "lvl-warn"
-		}
+		he := htmlEvent{Index: ev.Index, Name: ev.Name, Detail: clipLong(EventDetail(ev)), Ms: eventMs(t, ev), Class: levelClass(ev)}
+		he.Gap = k > 0 && !shown(k-1)
 		v.Events = append(v.Events, he)
 	}
 	v.Hidden = hidden
@@ -113,7 +123,10 @@ func traceView(d *scan.DiagnosedTrace, marks map[string]bool, withAll bool) *htm
 		v.Steps = append(v.Steps, htmlStepTime{Event: st.Event, At: fmt.Sprintf("%.0f", st.ElapsedMs), Took: fmt.Sprintf("%.0f", st.DurationMs), Name: st.Name, Next: st.Next, Module: st.Module})
 	}
 	v.Warnings = t.Warnings
-	v.Problems, v.All, v.AllCut = eventData(t)
+	v.Problems, v.ProblemsCut, v.All, v.AllCut = eventData(t)
+	if v.Omitted = omittedView(t.Omitted); v.Omitted != nil {
+		v.AllCut += v.Omitted.Events
+	}
 	if !withAll {
 		v.AllCut += len(v.All)
 		v.All = nil
@@ -126,29 +139,46 @@ func traceView(d *scan.DiagnosedTrace, marks map[string]bool, withAll bool) *htm
 // --format json list the rest.
 const maxAllEvents = 250
 
-// eventData lists the error and warning events and every event in full.
-func eventData(t *freb.Trace) (problems []htmlEvent, all []htmlEventData, cut int) {
+// eventData lists the error and warning events and every event in full,
+// each list within its bytes (maxProblemBytes, maxAllBytes) and the full
+// one within maxAllEvents. Of a trace the reader kept in part
+// (Trace.Omitted), the full list holds its first and its last events, so
+// the end of a long request is on the page too.
+func eventData(t *freb.Trace) (problems []htmlEvent, problemsCut int, all []htmlEventData, cut int) {
+	problemBytes := 0
 	for i := range t.Events {
 		ev := &t.Events[i]
-		ms := ""
-		if !ev.Time.IsZero() && !t.Start.IsZero() {
-			ms = fmt.Sprintf("%d", ev.Time.Sub(t.Start).Milliseconds())
+		if class := levelClass(ev); class != "" {
+			p := htmlEvent{Index: ev.Index, Ms: eventMs(t, ev), Name: ev.Name, Detail: clipLong(EventDetail(ev)), Class: class}
+			if problemBytes += len(p.Detail) + len(p.Name); problemBytes > maxProblemBytes {
+				problemsCut++
+			} else {
+				problems = append(problems, p)
+			}
 		}
-		class := ""
-		switch {
-		case ev.Level > 0 && ev.Level <= 2:
-			class = "lvl-err"
-		case ev.Level == 3:
-			class = "lvl-warn"
-		}
-		if class != "" {
-			problems = append(problems, htmlEvent{Index: ev.Index, Ms: ms, Name: ev.Name, Detail: clipLong(EventDetail(ev)), Class: class})
-		}
-		if len(all) == maxAllEvents {
-			cut++
-			continue
-		}
-		e := htmlEventData{Index: ev.Index, Ms: ms, Name: ev.Name, Class: class}
+	}
+	if t.Omitted == nil {
+		all = fullEvents(t, 0, len(t.Events), 1, maxAllEvents, maxAllBytes)
+		return problems, problemsCut, all, len(t.Events) - len(all)
+	}
+	head := fullEvents(t, 0, len(t.Events), 1, maxAllEvents/2, maxAllBytes/2)
+	tail := fullEvents(t, len(t.Events)-1, len(head)-1, -1, maxAllEvents/2, maxAllBytes/2)
+	slices.Reverse(tail)
+	if len(tail) > 0 && len(head)+len(tail) < len(t.Events) {
+		tail[0].Gap = true
+	}
+	all = append(head, tail...)
+	return problems, problemsCut, all, len(t.Events) - len(all)
+}
+
+// fullEvents renders events from, from+step, … (stopping before to)
+// until limit events or maxBytes of text.
+func fullEvents(t *freb.Trace, from, to, step, limit, maxBytes int) []htmlEventData {
+	var out []htmlEventData
+	size := 0
+	for i := from; i != to && len(out) < limit && size < maxBytes; i += step {
+		ev := &t.Events[i]
+		e := htmlEventData{Index: ev.Index, Ms: eventMs(t, ev), Name: ev.Name, Class: levelClass(ev)}
 		var b strings.Builder
 		for _, f := range ev.Data {
 			v := f.Value
@@ -159,9 +189,27 @@ func eventData(t *freb.Trace) (problems []htmlEvent, all []htmlEventData, cut in
 		}
 		fmt.Fprintf(&b, "(provider %s, level %d)", ev.Provider, ev.Level)
 		e.Text = b.String()
-		all = append(all, e)
+		size += len(e.Text)
+		out = append(out, e)
 	}
-	return problems, all, cut
+	return out
+}
+
+func eventMs(t *freb.Trace, ev *freb.Event) string {
+	if ev.Time.IsZero() || t.Start.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("%d", ev.Time.Sub(t.Start).Milliseconds())
+}
+
+func levelClass(ev *freb.Event) string {
+	switch {
+	case ev.Level > 0 && ev.Level <= 2:
+		return "lvl-err"
+	case ev.Level == 3:
+		return "lvl-warn"
+	}
+	return ""
 }
 
 func lookupField(fields []freb.Field, name string) string {

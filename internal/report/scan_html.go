@@ -89,6 +89,5 @@ func writeScanHTML(w io.Writer, r *scan.Result, opts Options) error {
 	if err := a.tmpl.Execute(&buf, htmlDoc{htmlPage: page, Style: a.style, Script: a.script}); err != nil {
 		return fmt.Errorf("html report: %w", err)
 	}
-	_, err = io.WriteString(w, neutralise(buf.String()))
-	return err
+	return writeNeutralised(w, buf.Bytes())
 }

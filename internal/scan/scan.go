@@ -59,6 +59,11 @@ type Options struct {
 	// Limits bound what one file may cost; a file past one is read in
 	// part (or not at all) with a warning or error in the result.
 	Limits Limits
+	// DetailBudget bounds the events Detailer keeps of one trace, in
+	// bytes as freb.EventSize counts them (0: DefaultDetailBudget), so a
+	// report that details a trace of gigabytes holds a few megabytes of
+	// it; frebscan show (KeepTraces) keeps every event.
+	DetailBudget int64
 	// Read, when set, replaces reading files: the inputs are then names
 	// of traces, taken as given (not walked), and Read returns each trace
 	// and its size in bytes. Tests use it to scan traces built in memory
@@ -268,13 +273,25 @@ func newDiagnoser(opts Options) *diagnoser {
 	return &diagnoser{read: read, settings: opts.Settings, engine: opts.Engine, where: opts.Filter.Where, keep: opts.KeepTraces, readFn: opts.Read}
 }
 
-// Detailer returns a function that reads one trace in full (events
-// included) and diagnoses it on its own, with the scan's engine, settings
-// and limits: reports that expand a few traces call it instead of keeping
-// every trace of a scan in memory.
+// DefaultDetailBudget is how many bytes of events (freb.EventSize)
+// Detailer keeps of one trace: every event of a trace IIS wrote within
+// its default maxLogFileSizeKB (512 KB of XML holds well under 1 MB of
+// event data), and the start, the end and what matters of a larger one.
+const DefaultDetailBudget = 4 << 20
+
+// Detailer returns a function that reads one trace for a detailed view
+// and diagnoses it on its own, with the scan's engine, settings and
+// limits: reports that expand a few traces call it instead of keeping
+// every trace of a scan in memory. It keeps the trace's events within
+// Options.DetailBudget while reading (Trace.Omitted counts the rest), so
+// memory stays bounded whatever the size of the file.
 func Detailer(opts Options) func(path string) (*DiagnosedTrace, error) {
 	d := newDiagnoser(opts)
 	d.read.KeepEvents, d.keep, d.where = true, true, nil
+	d.read.EventBudget = opts.DetailBudget
+	if d.read.EventBudget <= 0 {
+		d.read.EventBudget = DefaultDetailBudget
+	}
 	return func(path string) (*DiagnosedTrace, error) {
 		o := d.file(path, 0)
 		if o.err != nil {
