@@ -50,7 +50,9 @@ const trailerPrefix = "\nend "
 // encode writes s in version 3 to w.
 func (s *State) encode(w io.Writer) error {
 	h := header{Format: Format, Version: Version, Updated: s.Updated, Window: s.Window, Alerted: s.Alerted, Journal: s.Journal}
-	s.files.each(func(k string, _ File) { h.Files++; h.KeyBytes += len(k) })
+	t := s.files
+	count := func(k []byte) { h.Files++; h.KeyBytes += len(k) }
+	t.walk(func(i int) { count(t.keyBytes(i)) }, func(k string, _ File) { count([]byte(k)) })
 	line, err := json.Marshal(h)
 	if err != nil {
 		return err
@@ -60,16 +62,24 @@ func (s *State) encode(w io.Writer) error {
 	if _, err := out.Write(append(line, '\n')); err != nil {
 		return err
 	}
-	var buf []byte
-	var prev string
+	var buf, prev []byte
 	var werr error
-	s.files.each(func(k string, f File) {
+	put := func(k []byte, r rec, missing time.Time) {
 		if werr != nil {
 			return
 		}
-		buf = appendEntry(buf[:0], prev, k, f)
-		prev = k
+		buf = appendEntry(buf[:0], prev, k, r, missing)
+		prev = append(prev[:0], k...)
 		_, werr = out.Write(buf)
+	}
+	t.walk(func(i int) {
+		put(t.keyBytes(i), t.recs[i], t.missing[i])
+	}, func(k string, f File) {
+		r := f.rec(0)
+		if !f.Missing.IsZero() {
+			r.flags |= flagMissing
+		}
+		put([]byte(k), r, f.Missing)
 	})
 	if werr != nil {
 		return werr
@@ -78,14 +88,10 @@ func (s *State) encode(w io.Writer) error {
 	return err
 }
 
-func appendEntry(b []byte, prev, key string, f File) []byte {
+func appendEntry(b, prev, key []byte, r rec, missing time.Time) []byte {
 	shared := 0
 	for shared < len(prev) && shared < len(key) && prev[shared] == key[shared] {
 		shared++
-	}
-	r := f.rec(0)
-	if !f.Missing.IsZero() {
-		r.flags |= flagMissing
 	}
 	b = binary.AppendUvarint(b, uint64(shared))
 	b = binary.AppendUvarint(b, uint64(len(key)-shared))
@@ -104,7 +110,7 @@ func appendEntry(b []byte, prev, key string, f File) []byte {
 		b = binary.AppendVarint(b, r.analysed)
 	}
 	if r.flags&flagMissing != 0 {
-		b = binary.AppendVarint(b, unixNano(f.Missing))
+		b = binary.AppendVarint(b, unixNano(missing))
 	}
 	return b
 }

@@ -358,24 +358,32 @@ func (s *State) trustChange(cur *File) {
 // stats it).
 func (s *State) Skip(path string, info fs.FileInfo) bool {
 	key := s.key(path)
+	if info == nil || !info.Mode().IsRegular() {
+		info, _ = os.Stat(path)
+	}
+	if info != nil {
+		if change, ino, has := changeOf(info); has {
+			st := stat{size: info.Size(), mtime: unixNano(info.ModTime()), change: change, ino: ino}
+			s.mu.Lock()
+			found, pending, analysed := s.files.unchanged(key, st)
+			redo := s.redo[key]
+			s.mu.Unlock()
+			switch {
+			case redo:
+				return false
+			case found && pending:
+				return !s.settled(File{Analysed: time.Unix(0, analysed)})
+			case found:
+				return true
+			}
+		}
+	}
 	s.mu.Lock()
 	prev, ok := s.files.get(key)
 	redo := s.redo[key]
 	s.mu.Unlock()
 	if !ok || redo {
 		return false
-	}
-	if prev.hasChange {
-		fi, err := info, error(nil)
-		if fi == nil || !fi.Mode().IsRegular() {
-			fi, err = os.Stat(path)
-		}
-		if err == nil {
-			change, ino, has := changeOf(fi)
-			if has && change == prev.change && ino == prev.ino && fi.Size() == prev.Size && fi.ModTime().Equal(prev.ModTime) {
-				return s.skipSame(key, prev)
-			}
-		}
 	}
 	cur, err := identify(path)
 	if err != nil || !sameContent(cur, prev) {
@@ -470,7 +478,7 @@ func (s *State) Prune() {
 	now := s.now().UTC()
 	var gone []string
 	changed := map[string]File{}
-	s.files.each(func(k string, f File) {
+	check := func(k string, f File) {
 		if f.seen {
 			if !f.Missing.IsZero() {
 				f.Missing = time.Time{}
@@ -495,7 +503,14 @@ func (s *State) Prune() {
 		case now.Sub(f.Missing) > MissingGrace:
 			gone = append(gone, k)
 		}
-	})
+	}
+	s.files.walk(func(i int) {
+		// A loaded file the walk saw, and not marked missing, needs
+		// nothing: most files of a steady run.
+		if s.files.recs[i].flags&(flagSeen|flagMissing) != flagSeen {
+			check(s.files.key(i), s.files.file(i))
+		}
+	}, check)
 	for _, k := range gone {
 		s.files.remove(k)
 	}

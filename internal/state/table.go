@@ -79,6 +79,36 @@ func (t *table) index(key string) int {
 	return -1
 }
 
+// stat is what a stat tells of a file, for table.unchanged.
+type stat struct {
+	size, mtime, change int64
+	ino                 uint64
+}
+
+// unchanged looks key up among the loaded files without building a File
+// (a steady run asks it of every file): found reports whether its
+// record has a change time and matches st; it is then marked seen, and
+// pending and analysed say whether it is still settling.
+func (t *table) unchanged(key string, st stat) (found, pending bool, analysed int64) {
+	if f, ok := t.added[key]; ok {
+		if !f.hasChange || f.Size != st.size || unixNano(f.ModTime) != st.mtime || f.change != st.change || f.ino != st.ino {
+			return false, false, 0
+		}
+		f.seen = true
+		return true, f.Pending, unixNano(f.Analysed)
+	}
+	i := t.index(key)
+	if i < 0 {
+		return false, false, 0
+	}
+	r := &t.recs[i]
+	if r.flags&flagHasChange == 0 || r.size != st.size || r.mtime != st.mtime || r.change != st.change || r.ino != st.ino {
+		return false, false, 0
+	}
+	r.flags |= flagSeen
+	return true, r.flags&flagPending != 0, r.analysed
+}
+
 // get returns the file stored under key.
 func (t *table) get(key string) (File, bool) {
 	if f, ok := t.added[key]; ok {
@@ -213,25 +243,33 @@ func unixNano(t time.Time) int64 {
 
 // each calls fn for every file in key order, loaded and added merged.
 func (t *table) each(fn func(key string, f File)) {
-	added := make([]string, 0, len(t.added))
+	t.walk(func(i int) { fn(t.key(i), t.file(i)) }, fn)
+}
+
+// walk goes through the files in key order, loaded and added merged:
+// loaded files by index (building a File costs allocations, which a
+// steady run over a million files would pay for each), added ones as
+// File.
+func (t *table) walk(loaded func(i int), added func(key string, f File)) {
+	keys := make([]string, 0, len(t.added))
 	for k := range t.added {
-		added = append(added, k)
+		keys = append(keys, k)
 	}
-	slices.Sort(added)
+	slices.Sort(keys)
 	j := 0
 	for i := range t.recs {
 		if t.recs[i].flags&flagDeleted != 0 {
 			continue
 		}
 		k := t.keyBytes(i)
-		for j < len(added) && strings.Compare(added[j], string(k)) < 0 {
-			fn(added[j], *t.added[added[j]])
+		for j < len(keys) && strings.Compare(keys[j], string(k)) < 0 {
+			added(keys[j], *t.added[keys[j]])
 			j++
 		}
-		fn(string(k), t.file(i))
+		loaded(i)
 	}
-	for ; j < len(added); j++ {
-		fn(added[j], *t.added[added[j]])
+	for ; j < len(keys); j++ {
+		added(keys[j], *t.added[keys[j]])
 	}
 }
 
