@@ -92,7 +92,12 @@ func (s *State) Recorded() Names {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := Names{}
-	s.files.each(func(k string, f File) {
+	t := s.files
+	t.walk(func(i int) {
+		if t.recs[i].flags&flagRecorded != 0 {
+			out = append(out, t.key(i))
+		}
+	}, func(k string, f File) {
 		if f.recorded {
 			out = append(out, k)
 		}
