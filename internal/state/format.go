@@ -132,7 +132,6 @@ type decoder struct {
 	pos, end int
 	eof      bool
 	crc      uint32
-	read     int64 // bytes consumed
 }
 
 // fill makes at least need bytes available, unless the file ends first.
