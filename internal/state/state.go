@@ -295,7 +295,9 @@ func windowsKey(p string) string {
 // walk hands relative names when the user named a relative folder, and
 // filepath.Abs asks the system for the directory for each of them.
 func (s *State) key(path string) string {
-	if !filepath.IsAbs(path) {
+	// Windows resolves a name against the current drive and its own
+	// directory per drive (`\x`, `D:x`): leave that to filepath.Abs.
+	if !filepath.IsAbs(path) && runtime.GOOS != "windows" {
 		s.cwdOnce.Do(func() { s.cwd, _ = os.Getwd() })
 		if s.cwd != "" {
 			path = filepath.Join(s.cwd, path)
