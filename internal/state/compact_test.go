@@ -283,3 +283,15 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// TestKeyRelative: a relative name (the user named a relative folder)
+// gets the key of its absolute path, as Key gives it, though the state
+// asks for the working directory only once.
+func TestKeyRelative(t *testing.T) {
+	s := New()
+	for _, p := range []string{"W3SVC1/fr000001.xml", "./W3SVC1/../W3SVC1/fr000001.xml", "fr000001.xml"} {
+		if got, want := s.key(p), Key(p); got != want {
+			t.Errorf("key(%q) = %q, want %q", p, got, want)
+		}
+	}
+}
