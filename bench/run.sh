@@ -11,8 +11,13 @@
 #   cat                                (the I/O limit)
 # plus frebscan on the many corpus doubled (linearity), on a 10,000-file
 # directory (peak RSS), and the peak RSS of a scheduled run's --out-dir
-# (HTML and JSON incident) over one trace of 2 GiB, read whole (issue #18). It prints a markdown report ready to paste into
-# docs/BENCHMARKS.md, with each target of issue #8 marked met or missed.
+# (HTML and JSON incident) over one trace of 2 GiB, read whole (issue #18).
+# The steady section times a scheduled run with nothing new (issue #18): on
+# a tree of tiny traces (frebgen fleet -tiny) it runs one first `--state`
+# run, then best-of-N steady runs, beside `find -printf` stat-ing the same
+# tree, and gives the state's size.
+# It prints a markdown report ready to paste into docs/BENCHMARKS.md,
+# with each target of issues #8 and #18 marked met or missed.
 #
 # Environment:
 #   BENCH_SCALE  full (default: 3,000 files, 1 GiB trace, 10,000-file dir,
@@ -22,6 +27,10 @@
 #   BENCH_RUNS   runs per measurement; the fastest is reported (default 3)
 #   BENCH_TOOLS  which peers to run (default "xmllint python xmlstarlet cat")
 #   BENCH_OUT    also write the markdown report to this file
+#   BENCH_SECTIONS  which sections to run (default "peers steady")
+#   BENCH_STEADY_N  files in the steady-run tree (default 100000 at full
+#                scale, 10000 at small; 1000000 needs about 8 GB of disk
+#                and a first run of tens of minutes)
 #
 # Missing peers (libxml2-utils, xmlstarlet, time, python3) are installed with
 # apt-get when running as root; otherwise the script says what to install.
@@ -32,16 +41,19 @@ BENCH_SCALE=${BENCH_SCALE:-full}
 BENCH_DIR=${BENCH_DIR:-/tmp/frebscan-bench}
 BENCH_RUNS=${BENCH_RUNS:-3}
 BENCH_TOOLS=${BENCH_TOOLS:-xmllint python xmlstarlet cat}
+BENCH_SECTIONS=${BENCH_SECTIONS:-peers steady}
 GO=${GO:-go}
 
 case $BENCH_SCALE in
-full) MANY_N=3000 HUGE_SIZE=1GiB TENK_N=10000 OUTDIR_SIZE=2GiB ;;
-small) MANY_N=300 HUGE_SIZE=100MiB TENK_N=1000 OUTDIR_SIZE=100MiB ;;
+full) MANY_N=3000 HUGE_SIZE=1GiB TENK_N=10000 OUTDIR_SIZE=2GiB STEADY_DEFAULT=100000 ;;
+small) MANY_N=300 HUGE_SIZE=100MiB TENK_N=1000 OUTDIR_SIZE=100MiB STEADY_DEFAULT=10000 ;;
 *)
 	echo "bench: BENCH_SCALE=$BENCH_SCALE: want full or small" >&2
 	exit 2
 	;;
 esac
+
+BENCH_STEADY_N=${BENCH_STEADY_N:-$STEADY_DEFAULT}
 
 die() {
 	echo "bench: $*" >&2
@@ -99,6 +111,19 @@ huge() {
 	rm -f "$file" "$file.complete"
 	"$BIN/frebgen" huge -size "$size" -seed 1 -o "$file"
 	echo "$mark" >"$file.complete"
+}
+
+# tiny DIR N: a fleet of N tiny traces (20 servers), reused if complete.
+tiny() {
+	local dir=$1 n=$2 mark
+	mark="n=$n seed=1 tiny gen=$(gen_id)"
+	if [ -f "$dir/.complete" ] && [ "$(cat "$dir/.complete")" = "$mark" ]; then
+		return
+	fi
+	log "generating $n tiny traces in $dir"
+	rm -rf "$dir"
+	"$BIN/frebgen" fleet -tiny -servers 20 -n "$((n / 20))" -seed 1 -o "$dir"
+	echo "$mark" >"$dir/.complete"
 }
 
 # doubled SRC DST: two hard-linked copies of SRC, exactly twice the bytes
@@ -241,6 +266,41 @@ run_peers() {
 	done
 }
 
+# steady: a scheduled run with nothing new (issue #18). One first run
+# fills the state; then the steady runs and find -printf (one stat per
+# file: the cost of a directory walk) alternate, so both see the same
+# load.
+steady() {
+	local dir=$DATA/steady-$BENCH_STEADY_N lst=$TMP/steady.list st=0 r
+	local statefile=$TMP/steady.state
+	local scan=("$FREBSCAN" scan --state "$statefile" --format ndjson --progress never --fail-on none "$dir")
+	tiny "$dir" "$BENCH_STEADY_N"
+	list "$dir" "$lst"
+	xargs -0 -a "$lst" cat >/dev/null
+	run_once "${scan[@]}" || st=$?
+	if [ "$st" -ne 0 ]; then
+		failed steady "frebscan --state, first run" "$lst" "$st"
+		return
+	fi
+	keep "steady|first"
+	record "steady|first" steady "frebscan --state, first run" "$lst"
+	for ((r = 1; r <= BENCH_RUNS; r++)); do
+		st=0
+		run_once "${scan[@]}" || st=$?
+		if [ "$st" -ne 0 ]; then
+			failed steady "frebscan --state, steady" "$lst" "$st"
+			return
+		fi
+		keep "steady|steady"
+		run_once find "$dir" -printf '%p %s %T@\n'
+		keep "steady|find"
+	done
+	record "steady|steady" steady "frebscan --state, steady" "$lst"
+	record "steady|find" steady "find -printf (stat)" "$lst"
+	STATE_BYTES=$(stat -c %s "$statefile")
+	STATE_FILES=$(list_count "$lst")
+}
+
 # --- report --------------------------------------------------------------
 
 report() {
@@ -271,7 +331,7 @@ report() {
 			}
 		}' "$RESULTS"
 	echo
-	echo "Targets (issue #8):"
+	echo "Targets (issues #8 and #18):"
 	echo
 	awk -F'|' -v ncpu="$(nproc)" -v outdir="$OUTDIR_SIZE" '
 		{ t[$1 "|" $2] = $5; rss[$1 "|" $2] = $6; cpu[$1 "|" $2] = $7; cpus[$1 "|" $2] = $8; files[$1] = $3 }
@@ -297,7 +357,18 @@ report() {
 			if (num(a) && num(b)) printf "- doubling the many corpus (runs alternated): %.2f× the time (target ≤ 2.1×): %s; CPU time %.2f×\n", b / a, verdict(b / a <= 2.1), cpus["doubled|frebscan (paired)"] / cpus["many|frebscan (paired)"]
 			c = cpu["many|frebscan"]
 			if (c != "") printf "- CPU on the many corpus: %s%% of %d00%% (target: every core busy, ≥ %d%%): %s\n", c, ncpu, ncpu * 75, verdict(c >= ncpu * 75)
+			s = t["steady|frebscan --state, steady"]; f = t["steady|find -printf (stat)"]
+			if (num(s) && num(f)) {
+				n = files["steady"]
+				printf "- steady scheduled run over %d files: %.2f s, %.1f× find -printf (target ≤ 10×): %s; CPU time %.2f s, %.1f× that of find\n", n, s / 1e9, s / f, verdict(s / f <= 10), cpus["steady|frebscan --state, steady"], cpus["steady|frebscan --state, steady"] / (cpus["steady|find -printf (stat)"] > 0 ? cpus["steady|find -printf (stat)"] : 0.01)
+				limit = n >= 1000000 ? 256 : 128
+				printf "- peak RSS of the steady run over %d files: %.1f MB (target ≤ %d MB): %s\n", n, rss["steady|frebscan --state, steady"] / 1024, limit, verdict(rss["steady|frebscan --state, steady"] / 1024 <= limit)
+				if (n >= 1000000) printf "- steady run over %d files under 30 s: %s\n", n, verdict(s / 1e9 < 30)
+			}
 		}' "$RESULTS"
+	if [ -n "${STATE_BYTES:-}" ]; then
+		echo "- state after the steady runs: $STATE_BYTES bytes for $STATE_FILES traces, $(awk -v b="$STATE_BYTES" -v n="$STATE_FILES" 'BEGIN {printf "%.1f", b / n}') bytes per trace"
+	fi
 }
 
 # --- main ----------------------------------------------------------------
@@ -316,29 +387,34 @@ RESULTS=$TMP/results
 log "building frebscan and frebgen"
 (cd "$ROOT" && $GO build -trimpath -o "$BIN/frebscan" ./cmd/frebscan && $GO build -trimpath -o "$BIN/frebgen" ./cmd/frebgen)
 
-corpus "$DATA/many" "$MANY_N"
-doubled "$DATA/many" "$DATA/doubled"
-corpus "$DATA/10k" "$TENK_N"
-huge "$DATA/huge.xml" "$HUGE_SIZE"
-huge "$DATA/outdir.xml" "$OUTDIR_SIZE"
-for c in many doubled 10k; do list "$DATA/$c" "$TMP/$c.list"; done
-list "$DATA/huge.xml" "$TMP/huge.list"
-list "$DATA/outdir.xml" "$TMP/outdir.list"
+if [[ " $BENCH_SECTIONS " == *" peers "* ]]; then
+	corpus "$DATA/many" "$MANY_N"
+	doubled "$DATA/many" "$DATA/doubled"
+	corpus "$DATA/10k" "$TENK_N"
+	huge "$DATA/huge.xml" "$HUGE_SIZE"
+	huge "$DATA/outdir.xml" "$OUTDIR_SIZE"
+	for c in many doubled 10k; do list "$DATA/$c" "$TMP/$c.list"; done
+	list "$DATA/huge.xml" "$TMP/huge.list"
+	list "$DATA/outdir.xml" "$TMP/outdir.list"
 
-# Every tool reads from the page cache, so the figures compare parsers,
-# not disks: read everything once first (RAM permitting; the full scale
-# needs about 3 GB).
-log "warming the page cache"
-for c in many 10k huge; do xargs -0 -a "$TMP/$c.list" cat >/dev/null; done
+	# Every tool reads from the page cache, so the figures compare
+	# parsers, not disks: read everything once first (RAM permitting;
+	# the full scale needs about 3 GB).
+	log "warming the page cache"
+	for c in many 10k huge; do xargs -0 -a "$TMP/$c.list" cat >/dev/null; done
 
-run_peers many "$DATA/many" "$TMP/many.list"
-run_peers huge "$DATA/huge.xml" "$TMP/huge.list"
-linearity
-measure 10k frebscan "$TMP/10k.list" "$FREBSCAN" scan --format ndjson --progress never --fail-on none "$DATA/10k"
-# A scheduled run that writes an incident (HTML with the trace in detail,
-# and JSON) for one very large trace, read whole: the memory target of
-# issue #18.
-measure outdir "frebscan --out-dir" "$TMP/outdir.list" "$FREBSCAN" scan --max-file-size 0 --progress never --fail-on none --out-dir "$TMP/incidents" "$DATA/outdir.xml"
+	run_peers many "$DATA/many" "$TMP/many.list"
+	run_peers huge "$DATA/huge.xml" "$TMP/huge.list"
+	linearity
+	measure 10k frebscan "$TMP/10k.list" "$FREBSCAN" scan --format ndjson --progress never --fail-on none "$DATA/10k"
+	# A scheduled run that writes an incident (HTML with the trace in detail,
+	# and JSON) for one very large trace, read whole: the memory target of
+	# issue #18.
+	measure outdir "frebscan --out-dir" "$TMP/outdir.list" "$FREBSCAN" scan --max-file-size 0 --progress never --fail-on none --out-dir "$TMP/incidents" "$DATA/outdir.xml"
+fi
+if [[ " $BENCH_SECTIONS " == *" steady "* ]]; then
+	steady
+fi
 
 if [ -n "${BENCH_OUT:-}" ]; then
 	report | tee "$BENCH_OUT"

@@ -41,6 +41,7 @@ func fleet(args []string) error {
 	fs.Int64Var(&opts.Seed, "seed", 1, "seed; the same seed writes the same files")
 	fs.IntVar(&opts.Hours, "hours", 10, "hours the traces' timestamps spread over")
 	fs.BoolVar(&opts.Padded, "padded", false, "pad traces to 20-500 KB like the corpus")
+	fs.BoolVar(&opts.Tiny, "tiny", false, "cut each trace after a few events (maxLogFileSizeKB reached; about 3 KB): many files on little disk")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

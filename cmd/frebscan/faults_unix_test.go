@@ -61,13 +61,7 @@ func TestScanInterrupted(t *testing.T) {
 	if !doc.Partial || doc.Summary.Files == 0 || doc.Summary.Files >= corpusFiles {
 		t.Errorf("partial %v after %d of %d files", doc.Partial, doc.Summary.Files, corpusFiles)
 	}
-	raw, err := os.ReadFile(stateFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !json.Valid(raw) {
-		t.Fatal("state file is not valid JSON")
-	}
+	// The state is whole: its trailer's count and checksum match.
 	if _, warning, err := state.Load(stateFile); warning != "" || err != nil {
 		t.Errorf("state does not load cleanly: %s %v", warning, err)
 	}

@@ -350,6 +350,7 @@ func TestForeignAndCorruptFiles(t *testing.T) {
 		{name: "state is binary", state: []byte("\x00\x01garbage\xff"), wantCode: 2, keepState: true, wantIndexed: -1},
 		{name: "state links to /dev/zero", stateLink: "/dev/zero", wantCode: 2, wantIndexed: -1},
 		{name: "truncated frebscan state", state: []byte("{\n \"format\": \"frebscan-state\",\n \"version\": 2,\n \"files\": {\"/x\""), wantCode: 1, wantIndexed: 1},
+		{name: "truncated compact state", state: []byte(`{"format":"frebscan-state","version":3,"files":2,"keyBytes":10}` + "\n\x00\x05/x/a"), wantCode: 1, wantIndexed: 1},
 		{name: "index is garbage", index: []byte("\x00garbage"), wantCode: 1, wantIndexed: 1},
 		{name: "index escapes the folder", index: []byte(`{"entries":[{"time":"2020-01-01T00:00:00Z","files":{"json":"../outside/victim"}}]}`), wantCode: 1, wantIndexed: 1},
 	}

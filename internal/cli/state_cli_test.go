@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/frebscan/frebscan/internal/state"
 )
 
 type scanDoc struct {
@@ -152,16 +154,21 @@ func TestStateThreeRuns(t *testing.T) {
 
 func TestStateCorruptStartsFresh(t *testing.T) {
 	t.Parallel()
-	stateFile := filepath.Join(t.TempDir(), "frebscan.state")
-	os.WriteFile(stateFile, []byte("{\n \"format\": \"frebscan-state\",\n \"version\": 2,\n \"files\": {not json"), 0o644)
-	r := frebscan(t, "scan", "--format", "json", "--fail-on", "none", "--state", stateFile, "../../samples/healthy-direct")
-	if r.code != 0 || !strings.Contains(r.stderr, "corrupt") {
-		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
-	}
-	b, _ := os.ReadFile(stateFile)
-	var v map[string]any
-	if err := json.Unmarshal(b, &v); err != nil {
-		t.Errorf("state not rewritten as valid JSON: %v", err)
+	for name, content := range map[string]string{
+		"version 2 cut short": "{\n \"format\": \"frebscan-state\",\n \"version\": 2,\n \"files\": {not json",
+		"version 3 cut short": `{"format":"frebscan-state","version":3,"updated":"2026-01-01T00:00:00Z","window":[],"files":2,"keyBytes":10}` + "\n\x00\x05/x/a",
+	} {
+		t.Run(name, func(t *testing.T) {
+			stateFile := filepath.Join(t.TempDir(), "frebscan.state")
+			os.WriteFile(stateFile, []byte(content), 0o644)
+			r := frebscan(t, "scan", "--format", "json", "--fail-on", "none", "--state", stateFile, "../../samples/healthy-direct")
+			if r.code != 0 || !strings.Contains(r.stderr, "damaged") || !strings.Contains(r.stderr, stateFile) || !strings.Contains(r.stderr, "reported again") {
+				t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+			}
+			if s, w, err := state.Load(stateFile); err != nil || w != "" || s.Len() == 0 {
+				t.Errorf("state not rewritten whole: %q %v", w, err)
+			}
+		})
 	}
 }
 

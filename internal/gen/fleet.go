@@ -21,7 +21,16 @@ type FleetOptions struct {
 	// are traced quietly (the handler events left out, about 25 KB), which
 	// keeps a fleet of 100,000 traces to a size a test machine can hold.
 	Padded bool
+	// Tiny cuts every trace after its first events, as IIS does when a
+	// trace reaches maxLogFileSizeKB (about 3 KB each): benchmarks of a
+	// scheduled run's walk and state over a million files then fit on a
+	// test machine's disk, and parsing costs little beside them.
+	Tiny bool
 }
+
+// tinyEvents is how many events a Tiny trace keeps: the request's start
+// and its headers, so each still reads as a trace of its client.
+const tinyEvents = 4
 
 // FleetServer is the name of the i-th server of a fleet (from 0).
 func FleetServer(i int) string { return fmt.Sprintf("EX%02d", i+1) }
@@ -43,7 +52,10 @@ func WriteFleet(dir string, opt FleetOptions) error {
 		copt := CorpusOptions{Files: opt.Traces, Seed: opt.Seed*1_000 + int64(srv), Start: opt.Start, Hours: opt.Hours}
 		counters := map[int]int{}
 		for i := 0; i < opt.Traces; i++ {
-			s := corpusScenario(copt, i, name, opt.Padded)
+			s := corpusScenario(copt, i, name, opt.Padded && !opt.Tiny)
+			if opt.Tiny {
+				s.Truncate = Truncation{Tail: tinyEvents}
+			}
 			sub := filepath.Join(dir, name, fmt.Sprintf("W3SVC%d", s.SiteID))
 			if counters[s.SiteID] == 0 {
 				if err := os.MkdirAll(sub, 0o755); err != nil {

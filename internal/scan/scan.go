@@ -55,7 +55,9 @@ type Options struct {
 	// Reader picks the XML reader (auto: fast with fallback).
 	Reader freb.ReaderKind
 	// Skip, when set, says which files to leave out (already analysed).
-	Skip func(path string, size int64) bool
+	// info is the walk's Lstat of a regular file found in a folder, nil
+	// otherwise (a file named directly, a link).
+	Skip func(path string, info fs.FileInfo) bool
 	// Limits bound what one file may cost; a file past one is read in
 	// part (or not at all) with a warning or error in the result.
 	Limits Limits
@@ -150,7 +152,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		n := 0
 		walk(ctx, opts.Inputs, walkEvents{
 			file: func(c candidate) bool {
-				if opts.Skip != nil && opts.Skip(c.path, c.size) {
+				if opts.Skip != nil && opts.Skip(c.path, c.info) {
 					failMu.Lock()
 					unchanged++
 					failMu.Unlock()

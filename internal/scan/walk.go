@@ -15,6 +15,10 @@ import (
 type candidate struct {
 	path string
 	size int64
+	// info is what the walk learnt of the file without following a link
+	// (nil for a file named directly): a scheduled run decides from it
+	// whether the file is unchanged without a second stat.
+	info fs.FileInfo
 }
 
 // walkEvents is what walking reports besides candidates.
@@ -80,7 +84,11 @@ func isTraceName(name string) bool {
 // (other files are counted as skipped), and patterns are globbed.
 // Directories are visited in name order so reports are stable.
 func walk(ctx context.Context, inputs []string, ev walkEvents) {
-	ev = dedupe(ev)
+	// One folder or file walks each path once: the memory of paths seen
+	// (which grows with the tree) is only for inputs that may overlap.
+	if len(inputs) > 1 || (len(inputs) == 1 && hasGlob(inputs[0])) {
+		ev = dedupe(ev)
+	}
 	for _, in := range inputs {
 		if ctx.Err() != nil {
 			return
@@ -138,8 +146,11 @@ func walkOne(ctx context.Context, root string, ev walkEvents) bool {
 			return nil
 		}
 		var size int64
-		if info, err := d.Info(); err == nil && info.Mode().IsRegular() {
+		info, err := d.Info()
+		if err == nil && info.Mode().IsRegular() {
 			size = info.Size()
+		} else {
+			info = nil
 		}
 		if !d.Type().IsRegular() && d.Type()&fs.ModeSymlink == 0 {
 			ev.skipped(candidate{path: path}, false)
@@ -149,7 +160,7 @@ func walkOne(ctx context.Context, root string, ev walkEvents) bool {
 			ev.skipped(candidate{path: path, size: size}, isStylesheet(d.Name()))
 			return nil
 		}
-		if !ev.file(candidate{path: path, size: size}) {
+		if !ev.file(candidate{path: path, size: size, info: info}) {
 			cont = false
 			return filepath.SkipAll
 		}

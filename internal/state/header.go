@@ -3,11 +3,7 @@ package state
 import (
 	"bytes"
 	"fmt"
-	"io"
-	"os"
 	"unicode"
-
-	"github.com/frebscan/frebscan/internal/atomicfile"
 )
 
 // kind is what the start of a would-be state file says it is.
@@ -45,15 +41,30 @@ func recognise(b []byte) kind {
 	return foreign
 }
 
-// head reads the first bytes of a file already checked to be regular.
-func head(path string) []byte {
-	f, err := atomicfile.OpenOwned(path, os.O_RDONLY, 0)
-	if err != nil {
-		return nil
+// compactStart is how a version 3 (or later) file starts: its header is
+// written compact, so the version is at a known place.
+var compactStart = []byte(`{"format":"` + Format + `","version":`)
+
+// sniffVersion reads the version of a file written compact (version 3
+// and later); compact is false for anything else (version 1 and 2 files
+// are indented JSON and go through recognise).
+func sniffVersion(start []byte) (version int, compact bool) {
+	rest, ok := bytes.CutPrefix(start, compactStart)
+	if !ok {
+		return 0, false
 	}
-	defer f.Close()
-	b, _ := io.ReadAll(io.LimitReader(f, 256))
-	return b
+	n := 0
+	for i, c := range rest {
+		switch {
+		case c >= '0' && c <= '9' && n < 1e6:
+			n = n*10 + int(c-'0')
+		case c == ',' && i > 0:
+			return n, true
+		default:
+			return 0, false
+		}
+	}
+	return 0, false
 }
 
 // ForeignError is returned by Load for a file that is not a frebscan

@@ -1,7 +1,9 @@
 package state
 
 import (
+	"bufio"
 	"encoding/json"
+	"io"
 	"time"
 
 	"github.com/frebscan/frebscan/internal/atomicfile"
@@ -84,25 +86,35 @@ func (n *Names) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// Recorded returns the keys of the files this run has recorded so far.
+// Recorded returns the keys of the files this run has recorded so far,
+// in key order.
 func (s *State) Recorded() Names {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make(Names, 0, len(s.recorded))
-	for k := range s.recorded {
-		out = append(out, k)
-	}
+	out := Names{}
+	t := s.files
+	t.walk(func(i int) {
+		if t.recs[i].flags&flagRecorded != 0 {
+			out = append(out, t.key(i))
+		}
+	}, func(k string, f File) {
+		if f.recorded {
+			out = append(out, k)
+		}
+	})
 	return out
 }
 
 // Save commits the state to path (0600: it names clients and user
 // agents), replacing the file in one step.
 func (s *State) Save(path string) error {
-	data, err := s.Marshal()
-	if err != nil {
-		return err
-	}
-	return atomicfile.WriteFile(path, data, 0o600)
+	return atomicfile.Write(path, 0o600, func(w io.Writer) error {
+		bw := bufio.NewWriterSize(w, 256<<10)
+		if err := s.write(bw); err != nil {
+			return err
+		}
+		return bw.Flush()
+	})
 }
 
 // redoPending makes Skip read again the traces of a run that stopped

@@ -34,19 +34,19 @@ func TestWindowsKey(t *testing.T) {
 
 func TestLoad(t *testing.T) {
 	dir := t.TempDir()
-	if s, w, err := Load(filepath.Join(dir, "missing")); w != "" || err != nil || len(s.Files) != 0 {
+	if s, w, err := Load(filepath.Join(dir, "missing")); w != "" || err != nil || s.Len() != 0 {
 		t.Errorf("missing file: %q %v", w, err)
 	}
 	s := New()
-	s.Files["x"] = File{Path: "x", Size: 3}
+	s.files.put("x", File{Size: 3})
 	b, err := s.Marshal()
 	if err != nil {
 		t.Fatal(err)
 	}
 	good := filepath.Join(dir, "good")
 	os.WriteFile(good, b, 0o644)
-	if l, w, err := Load(good); w != "" || err != nil || l.Files["x"].Size != 3 {
-		t.Errorf("round trip: %q %v %+v", w, err, l.Files)
+	if l, w, err := Load(good); w != "" || err != nil || func() bool { f, _ := l.Lookup("x"); return f.Size != 3 }() {
+		t.Errorf("round trip: %q %v %d files", w, err, l.Len())
 	}
 }
 
@@ -61,8 +61,8 @@ func TestLoadRecognisesStates(t *testing.T) {
 		warning       string // "" : no warning
 		refused       bool
 	}{
-		{name: "truncated state", content: "{\n \"format\": \"frebscan-state\",\n \"version\": 2,\n \"files\": {", warning: "corrupt"},
-		{name: "truncated v1", content: "{\n \"version\": 1,\n \"updated\": \"2026", warning: "corrupt"},
+		{name: "truncated state", content: "{\n \"format\": \"frebscan-state\",\n \"version\": 2,\n \"files\": {", warning: "damaged"},
+		{name: "truncated v1", content: "{\n \"version\": 1,\n \"updated\": \"2026", warning: "damaged"},
 		{name: "empty", content: "", warning: "empty"},
 		{name: "white space", content: "\n \n", warning: "empty"},
 		{name: "newer frebscan", content: `{"format":"frebscan-state","version":99,"files":{}}`, refused: true},
@@ -82,7 +82,7 @@ func TestLoadRecognisesStates(t *testing.T) {
 				}
 				return
 			}
-			if err != nil || !strings.Contains(w, tt.warning) || s == nil || len(s.Files) != 0 {
+			if err != nil || !strings.Contains(w, tt.warning) || s == nil || s.Len() != 0 {
 				t.Fatalf("warning %q err %v, want a fresh state and a warning with %q", w, err, tt.warning)
 			}
 		})
@@ -96,7 +96,7 @@ func TestByteExactNames(t *testing.T) {
 	names := []string{"/logs/fr\xff\xfe.xml", "/logs/caf\xe9.xml", "/logs/ok-\u00e9.xml", "base64:/x"}
 	s := New()
 	for _, n := range names {
-		s.Files[n] = File{Path: n, Size: 1}
+		s.files.put(n, File{Size: 1})
 	}
 	b, err := s.Marshal()
 	if err != nil {
@@ -109,7 +109,7 @@ func TestByteExactNames(t *testing.T) {
 		t.Fatal(w, err)
 	}
 	for _, n := range names {
-		if f, ok := l.Files[n]; !ok || f.Path != n {
+		if f, ok := l.Lookup(n); !ok || f.Path != n {
 			t.Errorf("%q: got %+v (present %v)", n, f, ok)
 		}
 	}
@@ -122,39 +122,40 @@ func TestSkipDeferRecord(t *testing.T) {
 	now := time.Now()
 	s := New()
 	s.now = func() time.Time { return now }
-	if s.Skip(p, 0) {
+	if s.Skip(p, nil) {
 		t.Fatal("an unknown file is skipped")
 	}
 	// A fresh unfinished file is deferred and skipped while unchanged.
 	if !s.Defer(p, &freb.Trace{Unfinished: true}, nil) {
 		t.Fatal("fresh unfinished file not deferred")
 	}
-	if !s.Skip(p, 0) {
+	if !s.Skip(p, nil) {
 		t.Error("pending unchanged file not skipped")
 	}
 	// Once it has settled it is read again and no longer deferred.
 	now = now.Add(10 * time.Minute)
-	if s.Skip(p, 0) {
+	if s.Skip(p, nil) {
 		t.Error("settled pending file still skipped")
 	}
 	if s.Defer(p, &freb.Trace{Unfinished: true}, nil) {
 		t.Error("settled file deferred again")
 	}
 	s.Record(p, &freb.Trace{ActivityID: "{A}"}, nil)
-	if !s.Skip(p, 0) {
+	if !s.Skip(p, nil) {
 		t.Error("recorded unchanged file not skipped")
 	}
 	// The same name with new content is a new trace.
 	os.WriteFile(p, []byte("<failedRequest activityId='2'>"), 0o644)
-	if s.Skip(p, 0) {
+	if s.Skip(p, nil) {
 		t.Error("rewritten file (reused name) skipped")
 	}
 	if s.Defer(p, &freb.Trace{}, nil) {
 		t.Error("a complete trace is deferred")
 	}
 	os.Remove(p)
+	s = nextRun(t, s)
 	s.Prune()
-	if len(s.Files) != 0 {
+	if s.Len() != 0 {
 		t.Error("Prune kept a deleted file")
 	}
 }
@@ -194,31 +195,33 @@ func TestMissingFolderGrace(t *testing.T) {
 	s.Record(kept, nil, nil)
 	s.Record(gone, nil, nil)
 	os.Remove(gone)
+	s = nextRun(t, s)
+	s.now = func() time.Time { return now }
 	s.Prune()
-	if _, ok := s.Files[Key(gone)]; ok {
+	if _, ok := s.Lookup(Key(gone)); ok {
 		t.Error("a file IIS deleted is still remembered")
 	}
 	hidden := share + ".unmounted"
 	os.Rename(share, hidden)
 	s.Prune()
-	if f, ok := s.Files[Key(kept)]; !ok || f.Missing.IsZero() {
+	if f, ok := s.Lookup(Key(kept)); !ok || f.Missing.IsZero() {
 		t.Fatalf("file of a missing folder: %+v (kept %v), want kept and marked", f, ok)
 	}
 	now = now.Add(MissingGrace / 2)
 	s.Prune()
 	os.Rename(hidden, share)
-	if !s.Skip(kept, 0) {
+	if !s.Skip(kept, nil) {
 		t.Error("a file of a folder that came back is analysed again")
 	}
 	s.Prune()
-	if f := s.Files[Key(kept)]; !f.Missing.IsZero() {
+	if f, _ := s.Lookup(Key(kept)); !f.Missing.IsZero() {
 		t.Error("missing mark not cleared when the folder came back")
 	}
 	os.Rename(share, hidden)
 	s.Prune()
 	now = now.Add(MissingGrace + time.Hour)
 	s.Prune()
-	if _, ok := s.Files[Key(kept)]; ok {
+	if _, ok := s.Lookup(Key(kept)); ok {
 		t.Error("files of a folder gone for longer than the grace period are still remembered")
 	}
 }
@@ -243,14 +246,14 @@ func TestDeferIgnoresFileTimes(t *testing.T) {
 			now = now.Add(15 * time.Minute)
 			os.WriteFile(p, []byte("<failedRequest activityId='1'><more>"), 0o644)
 			os.Chtimes(p, mtime, mtime)
-			if s.Skip(p, 0) || !s.Defer(p, &freb.Trace{Unfinished: true}, nil) {
+			if s.Skip(p, nil) || !s.Defer(p, &freb.Trace{Unfinished: true}, nil) {
 				t.Fatal("a file that grew is not read again and deferred")
 			}
-			if !s.Skip(p, 0) {
+			if !s.Skip(p, nil) {
 				t.Error("unchanged pending file read again within the settle period")
 			}
 			now = now.Add(DefaultSettle + time.Second)
-			if s.Skip(p, 0) || s.Defer(p, &freb.Trace{Unfinished: true}, nil) {
+			if s.Skip(p, nil) || s.Defer(p, &freb.Trace{Unfinished: true}, nil) {
 				t.Error("a file unchanged for the settle period is still deferred")
 			}
 		})
@@ -267,4 +270,20 @@ func TestAlertedClamped(t *testing.T) {
 	if s.AlertedSince("via-persistent-auth", now.Add(time.Second)) {
 		t.Error("a future alert time still silences the rule")
 	}
+}
+
+// nextRun saves s and loads it again, as the next scheduled run does:
+// what this run's walk saw no longer counts.
+func nextRun(t *testing.T, s *State) *State {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "state")
+	if err := s.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	l, w, err := Load(path)
+	if w != "" || err != nil {
+		t.Fatalf("reload: %q %v", w, err)
+	}
+	l.now = s.now
+	return l
 }
