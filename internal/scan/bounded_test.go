@@ -13,10 +13,10 @@ import (
 // capacity, and the heavy hitters kept with counts never too low.
 func TestTopCounter(t *testing.T) {
 	for _, tc := range []struct {
-		name       string
-		capacity   int
-		heavy      int // keys added 100 times each
-		light      int // keys added once each
+		name     string
+		capacity int
+		heavy    int // keys added 100 times each
+		light    int // keys added once each
 		// Space-saving keeps every key more frequent than total/capacity:
 		// 100 > 5500/128 in "overflows".
 		approx     bool
