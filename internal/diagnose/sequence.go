@@ -145,8 +145,9 @@ type Correlator struct {
 	// window is how long a sequence may stay quiet before a new step of
 	// the same key starts a new sequence (0: never).
 	window time.Duration
-	// maxOpen caps the open sequences (0: no cap).
-	maxOpen int
+	// maxOpen caps the open sequences (0: no cap); maxSteps the steps of
+	// one (0: no cap).
+	maxOpen, maxSteps int
 	// closed are the sequences finished and not yet taken (TakeClosed).
 	closed []*Sequence
 	// evicted counts sequences closed early because maxOpen were open.
@@ -161,14 +162,15 @@ type openSequence struct {
 
 // NewCorrelator returns an empty correlator that keeps every sequence to
 // the end (tests, frebscan show): no window, no cap.
-func NewCorrelator() *Correlator { return NewBoundedCorrelator(0, 0) }
+func NewCorrelator() *Correlator { return NewBoundedCorrelator(0, 0, 0) }
 
 // NewBoundedCorrelator returns a correlator that closes a sequence when a
-// step of the same key comes more than window after its latest step, and
+// step of the same key comes more than window after its latest step or
+// when it has maxSteps steps (a client polling one URL all day), and
 // closes the least recently extended sequence when more than maxOpen are
-// open (0 for either: no bound). Closed sequences wait in TakeClosed.
-func NewBoundedCorrelator(window time.Duration, maxOpen int) *Correlator {
-	return &Correlator{seqs: map[string]*list.Element{}, lru: list.New(), window: window, maxOpen: maxOpen}
+// open (0 for any: no bound). Closed sequences wait in TakeClosed.
+func NewBoundedCorrelator(window time.Duration, maxOpen, maxSteps int) *Correlator {
+	return &Correlator{seqs: map[string]*list.Element{}, lru: list.New(), window: window, maxOpen: maxOpen, maxSteps: maxSteps}
 }
 
 // Evicted is how many sequences were closed early because too many were
@@ -210,7 +212,8 @@ func (c *Correlator) open(key string, t time.Time, fresh func() *Sequence) *Sequ
 		// Only a step later than the window closes: steps may arrive out
 		// of time order (another server's folder walked later), and an
 		// earlier step still belongs with the ones around it.
-		if c.window <= 0 || !t.After(o.latest.Add(c.window)) {
+		full := c.maxSteps > 0 && len(o.seq.Steps) >= c.maxSteps
+		if !full && (c.window <= 0 || !t.After(o.latest.Add(c.window))) {
 			if t.After(o.latest) {
 				o.latest = t
 			}

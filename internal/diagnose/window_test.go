@@ -56,6 +56,12 @@ func TestBoundedCorrelator(t *testing.T) {
 			atEnd:       []string{"[c]"},
 		},
 		{
+			name:        "full at 3 steps",
+			steps:       []step{{"a", 0, "c1"}, {"b", time.Second, "c1"}, {"c", 2 * time.Second, "c1"}, {"d", 3 * time.Second, "c1"}},
+			closedEarly: []string{"[a b c]"},
+			atEnd:       []string{"[d]"},
+		},
+		{
 			name:  "an earlier step (another server walked later) joins",
 			steps: []step{{"b", 30 * time.Minute, "c1"}, {"a", 0, "c1"}, {"c", 31 * time.Minute, "c1"}},
 			atEnd: []string{"[a b c]"},
@@ -70,7 +76,7 @@ func TestBoundedCorrelator(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c := NewBoundedCorrelator(15*time.Minute, tc.maxOpen)
+			c := NewBoundedCorrelator(15*time.Minute, tc.maxOpen, 3)
 			var early []*Sequence
 			for _, st := range tc.steps {
 				if n := c.Add(mk(st.file, st.at, st.client)); n != 1 {
@@ -96,7 +102,7 @@ func TestBoundedCorrelator(t *testing.T) {
 
 // TestEvictOldest closes the least recently extended sequence.
 func TestEvictOldest(t *testing.T) {
-	c := NewBoundedCorrelator(0, 0)
+	c := NewBoundedCorrelator(0, 0, 0)
 	for i, client := range []string{"c1", "c2", "c1"} {
 		c.Add(&Subject{Trace: &freb.Trace{File: fmt.Sprint(i), ClientAddress: client, URL: "/"}})
 	}

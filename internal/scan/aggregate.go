@@ -28,10 +28,14 @@ const (
 	sequenceWindow = 15 * time.Minute
 	// maxOpenSequences caps the sequences open at once; the least
 	// recently extended closes first (Summary.SequencesEvicted).
-	maxOpenSequences = 10_000
+	maxOpenSequences = 8192
+	// maxSequenceSteps closes a sequence at this many steps: handshakes
+	// take a few, and a client polling one URL all day would otherwise
+	// hold its rows, and make findings listing every one, to the end.
+	maxSequenceSteps = 64
 	// maxPending caps the rows waiting for their sequences to close;
 	// past it the oldest sequences close early.
-	maxPending = 20_000
+	maxPending = 4096
 )
 
 // aggregator folds outcomes into a Result as they arrive. Memory stays
@@ -105,7 +109,7 @@ func newAggregator(opts Options) *aggregator {
 	if opts.Top <= 0 {
 		opts.Top = 10
 	}
-	corr := diagnose.NewBoundedCorrelator(sequenceWindow, maxOpenSequences)
+	corr := diagnose.NewBoundedCorrelator(sequenceWindow, maxOpenSequences, maxSequenceSteps)
 	if opts.KeepTraces {
 		// frebscan show reads the traces it is given, all kept anyway.
 		corr = diagnose.NewCorrelator()
