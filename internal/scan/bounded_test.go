@@ -86,6 +86,7 @@ func TestDistinct(t *testing.T) {
 		if !d.approximate {
 			t.Errorf("%d distinct: not flagged approximate", n)
 		}
+		t.Logf("%d distinct: estimated %d", n, got)
 		if err := float64(got-n) / float64(n); err > 0.1 || err < -0.1 {
 			t.Errorf("%d distinct: estimated %d (%.1f %%)", n, got, err*100)
 		}
