@@ -25,7 +25,7 @@ func TestSpilledRowsSameBytes(t *testing.T) {
 	}
 	whole := scanWith(0, "")
 	defer whole.Close()
-	if whole.Traces == nil || len(whole.Traces) < 20 {
+	if len(whole.Traces) < 20 {
 		t.Fatalf("the in-memory scan holds %d rows: want the samples' rows in Traces", len(whole.Traces))
 	}
 	tmp := t.TempDir()

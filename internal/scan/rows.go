@@ -28,7 +28,6 @@ type rowStore struct {
 	// that cannot remove an open file); empty once removed.
 	name string
 	w    *bufio.Writer
-	enc  *gob.Encoder
 	runs []spillRun
 	off  int64
 	err  error
