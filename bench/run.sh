@@ -27,10 +27,16 @@
 #   BENCH_RUNS   runs per measurement; the fastest is reported (default 3)
 #   BENCH_TOOLS  which peers to run (default "xmllint python xmlstarlet cat")
 #   BENCH_OUT    also write the markdown report to this file
-#   BENCH_SECTIONS  which sections to run (default "peers steady")
+#   BENCH_SECTIONS  which sections to run (default "peers steady scaling")
 #   BENCH_STEADY_N  files in the steady-run tree (default 100000 at full
 #                scale, 10000 at small; 1000000 needs about 8 GB of disk
 #                and a first run of tens of minutes)
+#   BENCH_SCALING  trace counts of the scaling section (issue #18; default
+#                "10k 100k"; add 1M for a million, about an hour on 2 CPUs),
+#                "" to skip it. Each is that many hard-linked copies of the
+#                10k corpus' traces under distinct paths (no extra disk),
+#                scanned in every format that streams (text, ndjson, csv,
+#                json) for wall time, CPU time and peak RSS.
 #
 # Missing peers (libxml2-utils, xmlstarlet, time, python3) are installed with
 # apt-get when running as root; otherwise the script says what to install.
@@ -41,7 +47,8 @@ BENCH_SCALE=${BENCH_SCALE:-full}
 BENCH_DIR=${BENCH_DIR:-/tmp/frebscan-bench}
 BENCH_RUNS=${BENCH_RUNS:-3}
 BENCH_TOOLS=${BENCH_TOOLS:-xmllint python xmlstarlet cat}
-BENCH_SECTIONS=${BENCH_SECTIONS:-peers steady}
+BENCH_SECTIONS=${BENCH_SECTIONS:-peers steady scaling}
+BENCH_SCALING=${BENCH_SCALING-10k 100k}
 GO=${GO:-go}
 
 case $BENCH_SCALE in
@@ -301,6 +308,41 @@ steady() {
 	STATE_FILES=$(list_count "$lst")
 }
 
+# scaled SRC DST N: N traces as hard-linked copies of the SRC corpus,
+# each copy under its own directory, so paths (and rows) are distinct.
+scaled() {
+	local src=$1 dst=$2 n=$3 per copies i mark
+	per=$(find "$src" -type f -name '*.xml' | wc -l)
+	copies=$(((n + per - 1) / per))
+	mark="$copies copies of $(cat "$src/.complete")"
+	if [ -f "$dst/.complete" ] && [ "$(cat "$dst/.complete")" = "$mark" ]; then
+		return
+	fi
+	log "linking $copies copies of $src into $dst"
+	rm -rf "$dst"
+	mkdir -p "$dst"
+	for ((i = 0; i < copies; i++)); do cp -al "$src" "$dst/c$i"; done
+	echo "$mark" >"$dst/.complete"
+}
+
+# scaling: frebscan in each streaming format over BENCH_SCALING traces.
+scaling() {
+	local n count dir f
+	for n in $BENCH_SCALING; do
+		case $n in
+		*k) count=$((${n%k} * 1000)) ;;
+		*M) count=$((${n%M} * 1000000)) ;;
+		*) count=$n ;;
+		esac
+		dir=$DATA/scale-$n
+		scaled "$DATA/10k" "$dir" "$count"
+		list "$dir" "$TMP/scale-$n.list"
+		for f in text ndjson csv json; do
+			measure "scale-$n" "frebscan $f" "$TMP/scale-$n.list" "$FREBSCAN" scan --format "$f" --progress never --fail-on none "$dir"
+		done
+	done
+}
+
 # --- report --------------------------------------------------------------
 
 report() {
@@ -357,6 +399,16 @@ report() {
 			if (num(a) && num(b)) printf "- doubling the many corpus (runs alternated): %.2f× the time (target ≤ 2.1×): %s; CPU time %.2f×\n", b / a, verdict(b / a <= 2.1), cpus["doubled|frebscan (paired)"] / cpus["many|frebscan (paired)"]
 			c = cpu["many|frebscan"]
 			if (c != "") printf "- CPU on the many corpus: %s%% of %d00%% (target: every core busy, ≥ %d%%): %s\n", c, ncpu, ncpu * 75, verdict(c >= ncpu * 75)
+			printf "\nTargets (issue #18):\n\n"
+			speed("many", "xmllint --stream", 3)
+			for (k in rss) {
+				split(k, p, "|")
+				if (p[1] !~ /^scale-/ || p[2] !~ /^frebscan / || !num(rss[k])) continue
+				fmt = substr(p[2], 10); lim = (fmt == "json") ? 256 : 128
+				printf "- peak RSS, %s traces, %s: %.1f MB (target ≤ %d MB): %s\n", substr(p[1], 7), fmt, rss[k] / 1024, lim, verdict(rss[k] / 1024 <= lim)
+				if (p[1] == "scale-100k" && num(rss["scale-10k|" p[2]]))
+					printf "- peak RSS, 100k ÷ 10k traces, %s: %.2f× (target ≤ 1.5×): %s\n", fmt, rss[k] / rss["scale-10k|" p[2]], verdict(rss[k] / rss["scale-10k|" p[2]] <= 1.5)
+			}
 			s = t["steady|frebscan --state, steady"]; f = t["steady|find -printf (stat)"]
 			if (num(s) && num(f)) {
 				n = files["steady"]
@@ -414,6 +466,10 @@ if [[ " $BENCH_SECTIONS " == *" peers "* ]]; then
 fi
 if [[ " $BENCH_SECTIONS " == *" steady "* ]]; then
 	steady
+fi
+if [[ " $BENCH_SECTIONS " == *" scaling "* ]]; then
+	corpus "$DATA/10k" "$TENK_N"
+	scaling
 fi
 
 if [ -n "${BENCH_OUT:-}" ]; then

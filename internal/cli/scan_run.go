@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -106,11 +108,14 @@ func (a *app) runScan(ctx context.Context, stdout, stderr io.Writer, o scanFlags
 		st.SetClock(a.clock)
 		so.Skip, so.Defer, so.OnFile, so.Seed = st.Skip, st.Defer, st.Record, st.Seed()
 	}
+	o.rowsFor(&so)
+	softMemoryLimit()
 	r, err := scan.Run(ctx, so)
 	endProgress()
 	if err != nil {
 		return ExitError, err
 	}
+	defer r.Close()
 	ro := report.Options{Style: report.Style{Width: 100}, Detail: scan.Detailer(so)}
 	var alertFailed bool
 	if st != nil {
@@ -297,6 +302,33 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// rowsFor says what the reports of this run need of the per-trace rows:
+// none for text (counted, then dropped), all in memory for HTML (the page
+// is built whole, --out-dir writes one), else streamed through a spill
+// file, so memory stays flat in the number of traces.
+func (o scanFlags) rowsFor(so *scan.Options) {
+	switch {
+	case o.OutDir != "" || o.Format == "html":
+		so.RowsInMemory = math.MaxInt
+	case o.Format == "text":
+		so.NoRows = true
+	}
+}
+
+// scanMemoryLimit is the heap size past which the garbage collector
+// works harder: a scan holds a bounded working set, and without a limit
+// the collector lets garbage grow to the size of that set again before
+// collecting (GOGC=100), which doubled the resident memory for nothing.
+// GOMEMLIMIT in the environment overrides it. It is a soft limit: a scan
+// that needs more (an HTML report of many traces) still gets it.
+const scanMemoryLimit = 96 << 20
+
+func softMemoryLimit() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(scanMemoryLimit)
+	}
 }
 
 // updateArchive writes this run's incident reports into --out-dir and

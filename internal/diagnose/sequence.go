@@ -1,6 +1,7 @@
 package diagnose
 
 import (
+	"container/list"
 	"fmt"
 	"sort"
 	"strings"
@@ -132,94 +133,209 @@ func SequenceKey(s *Subject) (key, client string) {
 }
 
 // Correlator collects steps from many traces and builds sequences. It
-// keeps only steps, never traces.
+// keeps only steps, never traces, and, when bounded (NewBoundedCorrelator),
+// only the sequences still open: a client's handshake is over once the
+// client has been quiet for the window, and the number of open sequences
+// is capped so that memory does not grow with the number of clients.
 type Correlator struct {
-	seqs map[string]*Sequence
+	seqs map[string]*list.Element // value *openSequence
+	// lru orders the open sequences by the last step added, oldest
+	// first: the one to close when too many are open.
+	lru *list.List
+	// window is how long a sequence may stay quiet before a new step of
+	// the same key starts a new sequence (0: never).
+	window time.Duration
+	// maxOpen caps the open sequences (0: no cap); maxSteps the steps of
+	// one (0: no cap).
+	maxOpen, maxSteps int
+	// closed are the sequences finished and not yet taken (TakeClosed).
+	closed []*Sequence
+	// evicted counts sequences closed early because maxOpen were open.
+	evicted int
 }
 
-// NewCorrelator returns an empty correlator.
-func NewCorrelator() *Correlator { return &Correlator{seqs: map[string]*Sequence{}} }
+// openSequence is a sequence being built and the latest time of its steps.
+type openSequence struct {
+	seq    *Sequence
+	latest time.Time
+}
 
-// Add records one subject.
-func (c *Correlator) Add(s *Subject) {
+// NewCorrelator returns an empty correlator that keeps every sequence to
+// the end (tests, frebscan show): no window, no cap.
+func NewCorrelator() *Correlator { return NewBoundedCorrelator(0, 0, 0) }
+
+// NewBoundedCorrelator returns a correlator that closes a sequence when a
+// step of the same key comes more than window after its latest step or
+// when it has maxSteps steps (a client polling one URL all day), and
+// closes the least recently extended sequence when more than maxOpen are
+// open (0 for any: no bound). Closed sequences wait in TakeClosed.
+func NewBoundedCorrelator(window time.Duration, maxOpen, maxSteps int) *Correlator {
+	return &Correlator{seqs: map[string]*list.Element{}, lru: list.New(), window: window, maxOpen: maxOpen, maxSteps: maxSteps}
+}
+
+// Evicted is how many sequences were closed early because too many were
+// open: each may have missed steps a later trace would have added.
+func (c *Correlator) Evicted() int { return c.evicted }
+
+// Add records one subject and returns how many sequences its step joined
+// (the client's, and the proxy connection's when there is one): each of
+// them is returned once by TakeClosed or Close.
+func (c *Correlator) Add(s *Subject) int {
 	key, client := SequenceKey(s)
-	seq := c.seqs[key]
-	if seq == nil {
-		// Copies: the strings of a trace may share memory with the whole
-		// event they came from, and a scan keeps sequences to the end.
-		seq = &Sequence{Key: key, Client: strings.Clone(client), UserAgent: strings.Clone(s.Client.UserAgent), Path: strings.Clone(s.Path()),
-			Family: s.Client.Family, IgnoresPersistentAuth: s.Client.IgnoresPersistentAuth}
-		c.seqs[key] = seq
-	}
-	if seq.Vendor == "" {
-		seq.Vendor = strings.Clone(s.Proxy.Vendor)
-	}
 	st := StepOf(s)
 	st.Verb, st.FEServer, st.Server = strings.Clone(st.Verb), strings.Clone(st.FEServer), strings.Clone(st.Server)
 	st.OriginalClient = strings.Clone(st.OriginalClient)
+	seq := c.open(key, st.Time, func() *Sequence {
+		// Copies: the strings of a trace may share memory with the whole
+		// event they came from, and a scan keeps sequences to the end.
+		return &Sequence{Key: key, Client: strings.Clone(client), UserAgent: strings.Clone(s.Client.UserAgent), Path: strings.Clone(s.Path()),
+			Family: s.Client.Family, IgnoresPersistentAuth: s.Client.IgnoresPersistentAuth}
+	})
+	if seq.Vendor == "" {
+		seq.Vendor = strings.Clone(s.Proxy.Vendor)
+	}
 	seq.Steps = append(seq.Steps, st)
-	c.addConnection(s, st)
+	c.bound()
+	n := 1
+	if c.addConnection(s, st) {
+		n++
+	}
+	return n
+}
+
+// open returns the open sequence of key, after closing it when the step
+// at t comes after it has been quiet for the window; fresh makes a new
+// one. The sequence becomes the most recently extended.
+func (c *Correlator) open(key string, t time.Time, fresh func() *Sequence) *Sequence {
+	if e, ok := c.seqs[key]; ok {
+		o := e.Value.(*openSequence)
+		// Only a step later than the window closes: steps may arrive out
+		// of time order (another server's folder walked later), and an
+		// earlier step still belongs with the ones around it.
+		full := c.maxSteps > 0 && len(o.seq.Steps) >= c.maxSteps
+		if !full && (c.window <= 0 || !t.After(o.latest.Add(c.window))) {
+			if t.After(o.latest) {
+				o.latest = t
+			}
+			c.lru.MoveToBack(e)
+			return o.seq
+		}
+		c.finish(e)
+	}
+	seq := fresh()
+	c.seqs[key] = c.lru.PushBack(&openSequence{seq: seq, latest: t})
+	return seq
+}
+
+// bound closes the least recently extended sequences past maxOpen.
+func (c *Correlator) bound() {
+	for c.maxOpen > 0 && c.lru.Len() > c.maxOpen {
+		c.finish(c.lru.Front())
+		c.evicted++
+	}
+}
+
+// finish moves an open sequence to the closed ones, its steps in order.
+func (c *Correlator) finish(e *list.Element) {
+	o := c.lru.Remove(e).(*openSequence)
+	delete(c.seqs, o.seq.Key)
+	sortSteps(o.seq)
+	c.closed = append(c.closed, o.seq)
 }
 
 // addConnection records a proxied request under the proxy connection it
 // came on. Only a proxy that names the original client can show one
 // connection serving several clients, so other requests are left out.
-func (c *Correlator) addConnection(s *Subject, st SequenceStep) {
+func (c *Correlator) addConnection(s *Subject, st SequenceStep) bool {
 	if !s.Proxy.Present || st.OriginalClient == "" || s.Trace.ClientPort == 0 || s.Trace.ClientAddress == "" {
-		return
+		return false
 	}
 	peer := fmt.Sprintf("%s:%d", s.Trace.ClientAddress, s.Trace.ClientPort)
 	key := "conn\x00" + s.Trace.Server + "\x00" + peer
-	seq := c.seqs[key]
-	if seq == nil {
-		seq = &Sequence{Key: key, Client: strings.Clone(peer), Path: strings.Clone(s.Trace.Server), ByConnection: true}
-		c.seqs[key] = seq
-	}
+	seq := c.open(key, st.Time, func() *Sequence {
+		return &Sequence{Key: key, Client: strings.Clone(peer), Path: strings.Clone(s.Trace.Server), ByConnection: true}
+	})
 	if seq.Vendor == "" {
 		seq.Vendor = strings.Clone(s.Proxy.Vendor)
 	}
 	seq.Steps = append(seq.Steps, st)
+	c.bound()
+	return true
 }
 
 // AddStep records a step restored from saved state (scheduled scans keep
 // a window of recent steps between runs).
 func (c *Correlator) AddStep(seq Sequence, st SequenceStep) {
-	cur := c.seqs[seq.Key]
-	if cur == nil {
+	cur := c.open(seq.Key, st.Time, func() *Sequence {
 		cp := seq
 		cp.Steps = nil
-		cur = &cp
-		c.seqs[seq.Key] = cur
-	}
+		return &cp
+	})
 	cur.Steps = append(cur.Steps, st)
+	c.bound()
 }
 
-// Sequences returns every sequence of two or more steps, each ordered by
-// time (then file name: many FREB events share a millisecond).
-func (c *Correlator) Sequences() []*Sequence {
-	var out []*Sequence
-	for _, seq := range c.seqs {
-		if len(seq.Steps) < 2 {
-			continue
-		}
-		sort.SliceStable(seq.Steps, func(i, j int) bool {
-			a, b := seq.Steps[i], seq.Steps[j]
-			if !a.Time.Equal(b.Time) {
-				return a.Time.Before(b.Time)
-			}
-			return a.File < b.File
-		})
-		out = append(out, seq)
+// EvictOldest closes the least recently extended open sequence, counted
+// as evicted; false when none is open.
+func (c *Correlator) EvictOldest() bool {
+	if c.lru.Len() == 0 {
+		return false
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	c.finish(c.lru.Front())
+	c.evicted++
+	return true
+}
+
+// TakeClosed returns the sequences closed since the last call (by the
+// window or the cap), single-step ones included, and forgets them.
+func (c *Correlator) TakeClosed() []*Sequence {
+	out := c.closed
+	c.closed = nil
 	return out
 }
 
-// All returns every sequence including single-step ones, for state files.
+// Close closes every open sequence and returns them with any closed and
+// not yet taken, by key.
+func (c *Correlator) Close() []*Sequence {
+	open := c.All()
+	for _, seq := range open {
+		sortSteps(seq)
+	}
+	c.seqs, c.lru = map[string]*list.Element{}, list.New()
+	return append(c.TakeClosed(), open...)
+}
+
+// Sequences returns every open sequence of two or more steps, each
+// ordered by time (then file name: many FREB events share a millisecond).
+func (c *Correlator) Sequences() []*Sequence {
+	var out []*Sequence
+	for _, seq := range c.All() {
+		if len(seq.Steps) < 2 {
+			continue
+		}
+		sortSteps(seq)
+		out = append(out, seq)
+	}
+	return out
+}
+
+// sortSteps orders a sequence's steps by time, then file name.
+func sortSteps(seq *Sequence) {
+	sort.SliceStable(seq.Steps, func(i, j int) bool {
+		a, b := seq.Steps[i], seq.Steps[j]
+		if !a.Time.Equal(b.Time) {
+			return a.Time.Before(b.Time)
+		}
+		return a.File < b.File
+	})
+}
+
+// All returns every open sequence including single-step ones, by key:
+// what a scheduled scan carries into its next run.
 func (c *Correlator) All() []*Sequence {
 	out := make([]*Sequence, 0, len(c.seqs))
-	for _, s := range c.seqs {
-		out = append(out, s)
+	for _, e := range c.seqs {
+		out = append(out, e.Value.(*openSequence).seq)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
 	return out

@@ -206,6 +206,9 @@ func buildPage(r *scan.Result, opts Options) *htmlPage {
 func facts(r *scan.Result) []kv {
 	sm := r.Summary
 	out := []kv{{"Scanned", scope(sm)}}
+	if note := bounds(r); note != "" {
+		out = append(out, kv{"Bounded", note})
+	}
 	if sm.From != nil && sm.To != nil {
 		out = append(out, kv{"Time range", seen(*sm.From, *sm.To)})
 	}

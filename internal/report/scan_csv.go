@@ -22,7 +22,7 @@ func writeScanCSV(w io.Writer, r *scan.Result, _ Options) error {
 	if err := cw.Write(csvHeader); err != nil {
 		return err
 	}
-	for _, row := range r.Traces {
+	err := r.EachRow(func(row *scan.Row) error {
 		var rules []string
 		for _, f := range row.Findings {
 			rules = append(rules, f.Rule)
@@ -38,9 +38,10 @@ func writeScanCSV(w io.Writer, r *scan.Result, _ Options) error {
 		for i, v := range rec {
 			rec[i] = csvSafe(v)
 		}
-		if err := cw.Write(rec); err != nil {
-			return err
-		}
+		return cw.Write(rec)
+	})
+	if err != nil {
+		return err
 	}
 	cw.Flush()
 	return cw.Error()

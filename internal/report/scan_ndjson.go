@@ -63,7 +63,8 @@ func writeEvents(w io.Writer, r *scan.Result, flat bool) error {
 		}
 		return err
 	}
-	for _, row := range r.Traces {
+	return r.EachRow(func(rp *scan.Row) error {
+		row := *rp
 		if err := write(traceEvent(row)); err != nil {
 			return err
 		}
@@ -72,8 +73,8 @@ func writeEvents(w io.Writer, r *scan.Result, flat bool) error {
 				return err
 			}
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 type obj = map[string]any

@@ -71,6 +71,9 @@ func scanHeader(b *strings.Builder, r *scan.Result, s Style) {
 	fmt.Fprintf(b, "%s\n", s.bold(title))
 	sm := r.Summary
 	fmt.Fprintf(b, "%s\n", wrap(fmt.Sprintf("Scanned in %.1fs: %s", r.DurationSeconds, scope(sm)), s.Width, "  "))
+	if note := bounds(r); note != "" {
+		fmt.Fprintf(b, "%s\n", wrap("Bounded: "+note, s.Width, "  "))
+	}
 	if sm.From != nil && sm.To != nil {
 		fmt.Fprintf(b, "Time range: %s → %s\n", sm.From.UTC().Format("2006-01-02 15:04:05"), sm.To.UTC().Format("2006-01-02 15:04:05 UTC"))
 	}

@@ -110,6 +110,48 @@ func scope(sm scan.Summary) string {
 	return s
 }
 
+// bounds says where a scan's memory bounds made a figure approximate
+// (tables or groups with more distinct values than counted exactly) or may
+// have hidden a handshake (sequences closed early); "" when nothing did.
+// Every human format shows it beside the scope.
+func bounds(r *scan.Result) string {
+	var parts []string
+	var tables []string
+	for _, t := range r.Tables.Approximate {
+		switch t {
+		case "topUrls":
+			tables = append(tables, "top URLs")
+		case "topClients":
+			tables = append(tables, "top clients")
+		case "topUserAgents":
+			tables = append(tables, "top user agents")
+		}
+	}
+	groups := 0
+	for _, g := range r.Findings {
+		if g.Approximate {
+			groups++
+		}
+	}
+	for _, g := range r.Unexplained {
+		if g.Approximate {
+			groups++
+		}
+	}
+	if groups > 0 {
+		tables = append(tables, count(groups, "finding group")+"' clients, URLs and incidents")
+	}
+	if len(tables) > 0 {
+		parts = append(parts, "approximate counts in "+strings.Join(tables, ", ")+
+			" (more distinct values than a scan counts exactly: the most frequent are kept, their counts may be slightly high)")
+	}
+	if n := r.Summary.SequencesEvicted; n > 0 {
+		parts = append(parts, fmt.Sprintf("%s closed early, too many open at once (a handshake whose requests lie far apart in the folders may be missed)",
+			count(n, "client sequence")))
+	}
+	return strings.Join(parts, "; ")
+}
+
 // count writes "1 file", "2 files".
 func count(n int, noun string) string {
 	if n == 1 {

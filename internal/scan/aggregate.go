@@ -21,36 +21,72 @@ const maxExamples = 3
 // the summary stays exact.
 const maxWarningsListed = 500
 
-// aggregator folds outcomes into a Result as they arrive, keeping counters
-// and one compact row per trace, never the traces themselves.
+// Bounds on what a scan holds while it waits for sequences to close.
+const (
+	// sequenceWindow is how long a client may stay quiet before its next
+	// request starts a new sequence: handshake legs come seconds apart.
+	sequenceWindow = 15 * time.Minute
+	// maxOpenSequences caps the sequences open at once; the least
+	// recently extended closes first (Summary.SequencesEvicted).
+	maxOpenSequences = 8192
+	// maxSequenceSteps closes a sequence at this many steps: handshakes
+	// take a few, and a client polling one URL all day would otherwise
+	// hold its rows, and make findings listing every one, to the end.
+	maxSequenceSteps = 64
+	// maxPending caps the rows waiting for their sequences to close;
+	// past it the oldest sequences close early.
+	maxPending = 4096
+)
+
+// aggregator folds outcomes into a Result as they arrive. Memory stays
+// flat in the number of traces: counters are bounded, a row waits in
+// pending only while a sequence it belongs to is open (a sequence finding
+// may still attach to it, replace its findings or explain its failure),
+// and final rows go to a rowStore that spills to disk.
 type aggregator struct {
 	opts    Options
 	started time.Time
 	r       *Result
 	corr    *diagnose.Correlator
-	// selected remembers which files passed the filters, for sequence
-	// findings whose last trace decides whether they are reported.
-	selected                                                 map[string]int // file -> row index
-	statuses, urls, clients, agents, proxies, servers, sites counter
+	// pending are the matched rows whose sequences are still open, by
+	// file.
+	pending map[string]*pendingRow
+	// statuses, servers, sites and proxies are small domains, counted
+	// exactly; urls, clients and agents are open, counted in bounded
+	// memory.
+	statuses, servers, sites, proxies, urls, clients, agents *topCounter
 	// serverRules counts findings above info by server and rule
 	// ("server\x00rule"), for the server × rule table.
 	serverRules counter
 	groups      map[string]*groupAgg
+	unexp       map[string]*unexplainedAgg
 	slowest     []Row
-	// owned holds one copy of each string a row keeps (see own).
-	owned map[string]string
+	timeline    *timelineCounter
+	rows        *rowStore
 	// kept finds a kept trace by file, to attach the sequence findings
 	// that end on it (KeepTraces).
 	kept map[string]*DiagnosedTrace
-	// failed are the matched failed traces no single-trace rule explained,
-	// in walk order; a sequence finding can still explain them in finish.
-	failed []failedTrace
 }
 
-// failedTrace is a failure waiting to be grouped as unexplained.
-type failedTrace struct {
-	file, url string
-	f         diagnose.Failure
+// pendingRow is a matched trace's row while its sequences are open.
+type pendingRow struct {
+	row Row
+	// found are the findings behind row.Findings, index for index, with
+	// the proxy vendor to count for each; they are counted in their
+	// groups when the row is final, so that one a sequence finding
+	// replaces is never counted.
+	found []pendingFinding
+	// fail is the trace's failure when no rule of its own explained it;
+	// covered is set when a sequence finding takes in the trace.
+	fail    *diagnose.Failure
+	covered bool
+	// open counts the sequences holding the trace's step.
+	open int
+}
+
+type pendingFinding struct {
+	f      diagnose.Finding
+	vendor string
 }
 
 type counter map[string]int
@@ -61,57 +97,38 @@ func (c counter) add(k string) {
 	}
 }
 
-// sub undoes one add.
-func (c counter) sub(k string) {
-	if c[k] > 1 {
-		c[k]--
-	} else {
-		delete(c, k)
-	}
-}
-
-// top returns the n most frequent keys, ties by key.
-func (c counter) top(n int) []Count {
-	out := make([]Count, 0, len(c))
-	for k, v := range c {
-		out = append(out, Count{Key: k, Count: v})
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Count != out[j].Count {
-			return out[i].Count > out[j].Count
-		}
-		return out[i].Key < out[j].Key
-	})
-	if n > 0 && len(out) > n {
-		out = out[:n]
-	}
-	return out
-}
-
 type groupAgg struct {
 	g                                       Group
-	clients, agents, urls, servers, vendors counter
-	// incidents holds each client once, the empty address included (a
+	clients, agents, urls, servers, vendors *topCounter
+	// incidents counts each client once, the empty address included (a
 	// trace without one is still an incident).
-	incidents map[string]bool
+	incidents *distinct
 }
 
 func newAggregator(opts Options) *aggregator {
 	if opts.Top <= 0 {
 		opts.Top = 10
 	}
+	corr := diagnose.NewBoundedCorrelator(sequenceWindow, maxOpenSequences, maxSequenceSteps)
+	if opts.KeepTraces {
+		// frebscan show reads the traces it is given, all kept anyway.
+		corr = diagnose.NewCorrelator()
+	}
 	return &aggregator{
 		opts: opts, started: opts.Clock(),
 		r: &Result{SchemaVersion: SchemaVersion, Tool: opts.Tool, Inputs: opts.Inputs,
 			Findings: []Group{}, Traces: []Row{}, Unreadable: []FileError{}, Warnings: []FileWarning{}, NotFREB: []FileError{}, Unexplained: []UnexplainedGroup{},
 			Summary: Summary{BySeverity: map[string]int{}}},
-		corr:     diagnose.NewCorrelator(),
-		selected: map[string]int{},
+		corr:     corr,
+		pending:  map[string]*pendingRow{},
 		kept:     map[string]*DiagnosedTrace{},
-		statuses: counter{}, urls: counter{}, clients: counter{}, agents: counter{}, proxies: counter{},
-		servers: counter{}, sites: counter{}, serverRules: counter{},
-		groups: map[string]*groupAgg{},
-		owned:  map[string]string{},
+		statuses: newTopCounter(0), servers: newTopCounter(0), sites: newTopCounter(0), proxies: newTopCounter(0),
+		urls: newTopCounter(tableKeys), clients: newTopCounter(tableKeys), agents: newTopCounter(tableKeys),
+		serverRules: counter{},
+		groups:      map[string]*groupAgg{},
+		unexp:       map[string]*unexplainedAgg{},
+		timeline:    newTimelineCounter(),
+		rows:        newRowStore(opts.RowsInMemory, opts.TempDir),
 	}
 }
 
@@ -128,7 +145,9 @@ func (a *aggregator) add(o outcome) {
 			return
 		}
 		r.Summary.Failed++
-		r.Unreadable = append(r.Unreadable, FileError{File: o.path, Error: o.err.Error()})
+		if len(r.Unreadable) < maxWarningsListed {
+			r.Unreadable = append(r.Unreadable, FileError{File: o.path, Error: o.err.Error()})
+		}
 		return
 	}
 	t, s := o.trace, o.subject
@@ -137,7 +156,18 @@ func (a *aggregator) add(o outcome) {
 		a.kept[t.File] = o.kept
 	}
 	r.Summary.Traces++
-	a.corr.Add(s)
+	open := a.corr.Add(s)
+	a.match(o, open)
+	a.closeSequences(a.corr.TakeClosed())
+	for len(a.pending) > maxPending && a.corr.EvictOldest() {
+		a.closeSequences(a.corr.TakeClosed())
+	}
+}
+
+// match makes the trace's row when it passes the filters and holds it
+// until its open sequences close.
+func (a *aggregator) match(o outcome, open int) {
+	t, s := o.trace, o.subject
 	when := t.Start
 	if when.IsZero() {
 		when = fileTime(o.path)
@@ -146,36 +176,72 @@ func (a *aggregator) add(o outcome) {
 		return
 	}
 	row := a.row(o, when)
-	var refs []Ref
+	vendor := ""
+	if s.Proxy.Present {
+		vendor = strings.Clone(s.Proxy.Vendor)
+	}
+	p := &pendingRow{open: open}
 	for i := range o.findings {
 		f := &o.findings[i]
 		if !a.opts.Filter.findingMatch(f) {
 			continue
 		}
-		vendor := ""
-		if s.Proxy.Present {
-			vendor = s.Proxy.Vendor
-		}
-		refs = append(refs, a.ref(f, vendor))
-		a.addFinding(f, row, s)
+		row.Findings = append(row.Findings, a.ref(f, vendor))
+		p.found = append(p.found, pendingFinding{f: *f, vendor: vendor})
 	}
-	if len(a.opts.Filter.Rules) > 0 && len(refs) == 0 {
+	if len(a.opts.Filter.Rules) > 0 && len(row.Findings) == 0 {
 		return
 	}
-	row.Findings = refs
 	if row.Findings == nil {
 		row.Findings = []Ref{}
 	}
-	a.noteFailure(o, row)
+	p.row = row
+	p.fail = a.failure(o)
 	a.count(row, t)
-	a.selected[t.File] = len(r.Traces)
-	r.Traces = append(r.Traces, row)
+	a.pending[t.File] = p
+}
+
+// closeSequences runs the sequence rules on sequences that closed, then
+// finishes the rows no open sequence holds any more.
+func (a *aggregator) closeSequences(seqs []*diagnose.Sequence) {
+	for _, seq := range seqs {
+		if len(seq.Steps) >= 2 {
+			a.sequenceFindings(seq)
+		}
+		for _, st := range seq.Steps {
+			p := a.pending[st.File]
+			if p == nil {
+				continue
+			}
+			if p.open--; p.open <= 0 {
+				delete(a.pending, st.File)
+				a.final(p)
+			}
+		}
+	}
+}
+
+// final counts a row that no sequence can change any more: its findings
+// in their groups, its failure as unexplained when nothing explained it,
+// and the row itself.
+func (a *aggregator) final(p *pendingRow) {
+	for i := range p.found {
+		a.addFinding(&p.found[i].f, p.row, p.found[i].vendor)
+	}
+	if f := p.fail; f != nil && !p.covered {
+		p.row.Unexplained = &UnexplainedRef{Status: f.Status, Module: f.Module, ErrorCode: f.ErrorCode, Reason: f.Reason, Says: f.Says}
+		a.noteUnexplained(*f, p.row)
+	}
+	a.keepSlow(p.row)
+	if !a.opts.NoRows {
+		a.rows.add(p.row)
+	}
 }
 
 // ref is a finding as its trace's row keeps it, with the fix for the
 // vendor in front of that trace (or handshake).
 func (a *aggregator) ref(f *diagnose.Finding, vendor string) Ref {
-	r := Ref{Rule: f.Rule, Severity: f.Severity, Confidence: f.Confidence, Summary: f.Summary, Vendor: a.own(vendor)}
+	r := Ref{Rule: f.Rule, Severity: f.Severity, Confidence: f.Confidence, Summary: f.Summary, Vendor: vendor}
 	if rule := a.opts.Engine.Rule(f.Rule); rule != nil {
 		r.Fix = rule.FixFor(vendor)
 	}
@@ -208,10 +274,13 @@ func (a *aggregator) row(o outcome, when time.Time) Row {
 	if !s.Settings.NoRedact {
 		row.URL = redactURL(row.URL)
 	}
-	row.Server, row.SiteID, row.AppPool, row.Verb = a.own(row.Server), a.own(row.SiteID), a.own(row.AppPool), a.own(row.Verb)
-	row.URL, row.FailureReason, row.Client = a.own(row.URL), a.own(row.FailureReason), a.own(row.Client)
-	row.RemoteAddress = a.own(row.RemoteAddress)
-	row.UserAgent, row.ClientFamily, row.ErrorModule = a.own(row.UserAgent), a.own(row.ClientFamily), a.own(row.ErrorModule)
+	// Copies: the fast reader keeps all the text of an event in one
+	// string, so a row holding a User-Agent by reference would keep the
+	// whole header event alive as long as the row.
+	for _, f := range []*string{&row.Server, &row.SiteID, &row.AppPool, &row.Verb, &row.URL, &row.FailureReason, &row.Client,
+		&row.RemoteAddress, &row.UserAgent, &row.ClientFamily, &row.ErrorModule} {
+		*f = strings.Clone(*f)
+	}
 	return row
 }
 
@@ -232,24 +301,6 @@ func requestID(t *freb.Trace) [16]byte {
 	var id [16]byte
 	copy(id[:], h.Sum(nil))
 	return id
-}
-
-// own returns a copy of s that shares memory with nothing the reader
-// allocated. The fast reader keeps all the text of an event in one
-// string, so a row holding a User-Agent by reference would keep the
-// whole header event alive for the rest of the scan: 13 MB of 26 MB in
-// use on 10,000 traces. Equal values share one copy, since user agents,
-// servers and modules repeat across thousands of rows.
-func (a *aggregator) own(s string) string {
-	if s == "" {
-		return ""
-	}
-	if c, ok := a.owned[s]; ok {
-		return c
-	}
-	c := strings.Clone(s)
-	a.owned[c] = c
-	return c
 }
 
 func (a *aggregator) count(row Row, t *freb.Trace) {
@@ -281,7 +332,7 @@ func (a *aggregator) count(row Row, t *freb.Trace) {
 	a.proxies.add(row.Proxy)
 	a.servers.add(row.Server)
 	a.sites.add(row.SiteID)
-	a.keepSlow(row)
+	a.timeline.add(row.Time, row.StatusCode)
 }
 
 func (a *aggregator) keepSlow(row Row) {
@@ -319,18 +370,20 @@ func groupKey(f *diagnose.Finding) string {
 	return f.Rule
 }
 
-func (a *aggregator) addFinding(f *diagnose.Finding, row Row, s *diagnose.Subject) {
+// addFinding counts a finding in its group; vendor is the proxy vendor in
+// front of its trace or handshake ("" when none).
+func (a *aggregator) addFinding(f *diagnose.Finding, row Row, vendor string) {
 	key := groupKey(f)
 	ga := a.groups[key]
 	if ga == nil {
 		ga = &groupAgg{g: Group{Rule: f.Rule, Title: f.Title, Severity: f.Severity, Confidence: f.Confidence, References: f.References, Examples: []diagnose.Finding{}},
-			clients: counter{}, agents: counter{}, urls: counter{}, servers: counter{}, vendors: counter{}, incidents: map[string]bool{}}
+			clients: newTopCounter(groupKeys), agents: newTopCounter(groupKeys), urls: newTopCounter(groupKeys), servers: newTopCounter(groupKeys),
+			vendors: newTopCounter(groupKeys), incidents: newDistinct(distinctKeys)}
 		a.groups[key] = ga
 	}
 	g := &ga.g
 	g.Count++
-	ga.incidents[row.Client] = true
-	g.Incidents = len(ga.incidents)
+	ga.incidents.add(row.Client)
 	if f.Severity > g.Severity || g.Count == 1 {
 		g.Severity = f.Severity
 		g.SeverityReason = f.Summary
@@ -359,9 +412,7 @@ func (a *aggregator) addFinding(f *diagnose.Finding, row Row, s *diagnose.Subjec
 			a.serverRules.add(srv + "\x00" + f.Rule)
 		}
 	}
-	if s != nil && s.Proxy.Present {
-		ga.vendors.add(s.Proxy.Vendor)
-	}
+	ga.vendors.add(vendor)
 	a.keepExample(g, *f, row.Time)
 }
 
@@ -408,98 +459,71 @@ func involvedServers(f *diagnose.Finding, server string) []string {
 	return out
 }
 
-// retractSuperseded removes from the row, and from their groups, the
-// findings f replaces. A group's first/last seen times and its highest
-// severity and confidence are not narrowed again: they are bounds.
-func (a *aggregator) retractSuperseded(f diagnose.Finding, row *Row) {
+// retractSuperseded removes from a pending row the findings f replaces;
+// they were not counted yet, so no group ever shows them.
+func (a *aggregator) retractSuperseded(f diagnose.Finding, p *pendingRow) {
 	if f.Severity == diagnose.Info {
 		return
 	}
-	kept := row.Findings[:0]
-	for _, ref := range row.Findings {
+	refs, found := p.row.Findings[:0], p.found[:0]
+	for i, ref := range p.row.Findings {
 		if !a.opts.Engine.Supersedes(f.Rule, ref.Rule) {
-			kept = append(kept, ref)
-			continue
+			refs, found = append(refs, ref), append(found, p.found[i])
 		}
-		key := groupKey(&diagnose.Finding{Rule: ref.Rule, Severity: ref.Severity})
-		ga := a.groups[key]
-		if ga == nil {
-			continue
-		}
-		if ga.g.Count--; ga.g.Count <= 0 {
-			delete(a.groups, key)
-			continue
-		}
-		ga.clients.sub(row.Client)
-		ga.agents.sub(row.UserAgent)
-		ga.urls.sub(row.Verb + " " + freb.URLPath(row.URL))
-		ga.servers.sub(row.Server)
-		if row.Proxy != "" {
-			ga.vendors.sub(row.Proxy)
-		}
-		ex := ga.g.Examples[:0]
-		for _, e := range ga.g.Examples {
-			if lastTrace(e) != row.File {
-				ex = append(ex, e)
-			}
-		}
-		ga.g.Examples = ex
 	}
-	row.Findings = kept
+	p.row.Findings, p.found = refs, found
 }
 
-// noteFailure remembers a failed trace that no rule explained. Findings
-// hidden by --min-severity still explain it: the filter hides, it does not
-// make a cause unknown.
-func (a *aggregator) noteFailure(o outcome, row Row) {
+// failure is a failed trace that no rule of its own explained. Findings
+// hidden by --min-severity still explain it: the filter hides, it does
+// not make a cause unknown.
+func (a *aggregator) failure(o outcome) *diagnose.Failure {
 	f, failed := o.subject.Failure()
 	if !failed {
-		return
+		return nil
 	}
 	for i := range o.findings {
 		if r := a.opts.Engine.Rule(o.findings[i].Rule); r == nil || !r.Performance {
-			return
+			return nil
 		}
 	}
-	f.Module, f.ErrorCode, f.Says = a.own(f.Module), a.own(f.ErrorCode), a.own(f.Says)
-	a.failed = append(a.failed, failedTrace{file: row.File, url: a.own(row.Verb + " " + freb.URLPath(row.URL)), f: f})
+	f.Module, f.ErrorCode, f.Says = strings.Clone(f.Module), strings.Clone(f.ErrorCode), strings.Clone(f.Says)
+	return &f
 }
 
-// unexplained groups the failures no rule explained, leaving out traces a
-// sequence finding covers.
-func (a *aggregator) unexplained(covered map[string]bool) []UnexplainedGroup {
-	type agg struct {
-		g          UnexplainedGroup
-		says, urls counter
+// unexplainedAgg is one group of unexplained failures being counted.
+type unexplainedAgg struct {
+	g          UnexplainedGroup
+	says, urls *topCounter
+}
+
+// noteUnexplained counts a failure no rule explained in its group.
+func (a *aggregator) noteUnexplained(f diagnose.Failure, row Row) {
+	key := f.Status + "\x00" + f.Module + "\x00" + f.ErrorCode + "\x00" + f.Reason
+	g := a.unexp[key]
+	if g == nil {
+		g = &unexplainedAgg{g: UnexplainedGroup{Status: f.Status, Module: f.Module, ErrorCode: f.ErrorCode, Reason: f.Reason, Example: row.File},
+			says: newTopCounter(groupKeys), urls: newTopCounter(groupKeys)}
+		a.unexp[key] = g
 	}
-	groups := map[string]*agg{}
-	var order []string
-	for _, ft := range a.failed {
-		if covered[ft.file] {
-			continue
-		}
-		key := ft.f.Status + "\x00" + ft.f.Module + "\x00" + ft.f.ErrorCode + "\x00" + ft.f.Reason
-		g := groups[key]
-		if g == nil {
-			g = &agg{g: UnexplainedGroup{Status: ft.f.Status, Module: ft.f.Module, ErrorCode: ft.f.ErrorCode, Reason: ft.f.Reason, Example: ft.file},
-				says: counter{}, urls: counter{}}
-			groups[key] = g
-			order = append(order, key)
-		}
-		g.g.Count++
-		g.says.add(ft.f.Says)
-		g.urls.add(ft.url)
-		if ft.file < g.g.Example {
-			g.g.Example = ft.file
-		}
+	g.g.Count++
+	g.says.add(f.Says)
+	g.urls.add(row.Verb + " " + freb.URLPath(row.URL))
+	if row.File < g.g.Example {
+		g.g.Example = row.File
 	}
-	out := make([]UnexplainedGroup, 0, len(order))
-	for _, k := range order {
-		g := groups[k]
+}
+
+// unexplained is the groups of failures no rule explained, the largest
+// first.
+func (a *aggregator) unexplained() []UnexplainedGroup {
+	out := make([]UnexplainedGroup, 0, len(a.unexp))
+	for _, g := range a.unexp {
 		g.g.Says, g.g.URLs = g.says.top(a.opts.Top), g.urls.top(a.opts.Top)
+		g.g.Approximate = g.says.approximate || g.urls.approximate
 		out = append(out, g.g)
 	}
-	sort.SliceStable(out, func(i, j int) bool {
+	sort.Slice(out, func(i, j int) bool {
 		x, y := out[i], out[j]
 		if x.Count != y.Count {
 			return x.Count > y.Count
@@ -560,85 +584,73 @@ func (a *aggregator) keepExample(g *Group, f diagnose.Finding, when time.Time) {
 	}
 }
 
-// finish correlates, then freezes counters into tables.
-func (a *aggregator) finish() *Result {
-	r := a.r
-	covered := map[string]bool{}
-	for _, seq := range a.corr.Sequences() {
-		for _, f := range a.opts.Engine.Sequence(seq) {
-			for _, file := range f.Traces {
-				covered[file] = true
-			}
-			last := lastTrace(f)
-			if d := a.kept[last]; d != nil {
-				if a.opts.Engine.SupersededBy(f, d.Findings) != nil {
-					continue
-				}
-				d.Findings = a.dropSupersededBy(f, d.Findings)
-				d.Findings = append(d.Findings, f)
-			}
-			idx, ok := a.selected[last]
-			if !ok || !a.opts.Filter.findingMatch(&f) {
-				continue
-			}
-			row := &r.Traces[idx]
-			if a.supersededRef(f, row.Findings) {
-				continue
-			}
-			a.retractSuperseded(f, row)
-			ref := a.ref(&f, seq.Vendor)
-			if servers := involvedServers(&f, ""); len(servers) > 1 {
-				for i := range servers {
-					servers[i] = a.own(servers[i])
-				}
-				ref.Servers = servers
-			}
-			row.Findings = append(row.Findings, ref)
-			a.addFinding(&f, *row, nil)
-			if ga := a.groups[groupKey(&f)]; ga != nil && seq.Vendor != "" {
-				ga.vendors.add(seq.Vendor)
+// sequenceFindings runs the sequence rules on a closed sequence and
+// attaches what they find to the pending row of its last trace.
+func (a *aggregator) sequenceFindings(seq *diagnose.Sequence) {
+	for _, f := range a.opts.Engine.Sequence(seq) {
+		for _, file := range f.Traces {
+			if p := a.pending[file]; p != nil {
+				p.covered = true
 			}
 		}
+		last := lastTrace(f)
+		if d := a.kept[last]; d != nil {
+			if a.opts.Engine.SupersededBy(f, d.Findings) != nil {
+				continue
+			}
+			d.Findings = a.dropSupersededBy(f, d.Findings)
+			d.Findings = append(d.Findings, f)
+		}
+		p := a.pending[last]
+		if p == nil || !a.opts.Filter.findingMatch(&f) {
+			continue
+		}
+		if a.supersededRef(f, p.row.Findings) {
+			continue
+		}
+		a.retractSuperseded(f, p)
+		ref := a.ref(&f, seq.Vendor)
+		if servers := involvedServers(&f, ""); len(servers) > 1 {
+			ref.Servers = servers
+		}
+		p.row.Findings = append(p.row.Findings, ref)
+		p.found = append(p.found, pendingFinding{f: f, vendor: seq.Vendor})
 	}
-	for _, ft := range a.failed {
-		if idx, ok := a.selected[ft.file]; ok && !covered[ft.file] {
-			r.Traces[idx].Unexplained = &UnexplainedRef{Status: ft.f.Status, Module: ft.f.Module, ErrorCode: ft.f.ErrorCode, Reason: ft.f.Reason, Says: ft.f.Says}
+}
+
+// finish closes the sequences still open (they are what a scheduled
+// scan carries into its next run), then freezes counters into tables.
+func (a *aggregator) finish() *Result {
+	r := a.r
+	r.Correlation = a.corr.All()
+	a.closeSequences(a.corr.Close())
+	r.Summary.SequencesEvicted = a.corr.Evicted()
+	// Every row was in a sequence that just closed; this is for a path
+	// named twice, whose second row took the first one's place.
+	if len(a.pending) > 0 {
+		files := make([]string, 0, len(a.pending))
+		for f := range a.pending {
+			files = append(files, f)
+		}
+		sort.Strings(files)
+		for _, f := range files {
+			a.final(a.pending[f])
+			delete(a.pending, f)
+		}
+	}
+	a.rows.done()
+	r.rows = a.rows
+	r.Traces = nil
+	if a.rows.file == nil {
+		r.Traces = a.rows.buf
+		if r.Traces == nil {
+			r.Traces = []Row{}
 		}
 	}
 	top := a.opts.Top
 	for _, ga := range a.groups {
-		g := ga.g
-		g.Clients, g.UserAgents, g.URLs = ga.clients.top(top), ga.agents.top(top), ga.urls.top(top)
-		g.Servers, g.Vendors = ga.servers.top(top), ga.vendors.top(top)
-		// The fix is the one for the vendor of the example the report
-		// shows beside it (a KEMP trace with the F5 fix misleads); the most
-		// common vendor only when the example names none.
-		if len(g.Examples) > 0 && g.Examples[0].Vendor != "" && g.Examples[0].Vendor != fingerprint.UnknownProxy {
-			g.Vendor = g.Examples[0].Vendor
-		} else if len(g.Vendors) > 0 && g.Vendors[0].Key != fingerprint.UnknownProxy {
-			g.Vendor = g.Vendors[0].Key
-		}
-		if rule := a.opts.Engine.Rule(g.Rule); rule != nil {
-			g.RuleSeverity = rule.Severity
-			if g.Severity == rule.Severity {
-				g.SeverityReason = ""
-			}
-			g.Fix = rule.FixFor(g.Vendor)
-			// A match can carry its own fix (the benign variant of a
-			// rule); its group shows that one.
-			if ex := g.Examples; len(ex) > 0 && ex[0].Fix != rule.FixFor(ex[0].Vendor) {
-				g.Fix = ex[0].Fix
-			}
-			g.Explanation = rule.Explanation
-			if _, ok := rule.VendorFixes[g.Vendor]; ok {
-				g.FixVendor = g.Vendor
-			}
-		}
-		if len(g.Examples) > 0 && len(g.Examples[0].Traces) > 0 {
-			g.Example = g.Examples[0].Traces[len(g.Examples[0].Traces)-1]
-		}
-		r.Findings = append(r.Findings, g)
-		r.Summary.BySeverity[g.Severity.String()]++
+		r.Findings = append(r.Findings, a.group(ga, top))
+		r.Summary.BySeverity[ga.g.Severity.String()]++
 	}
 	sort.Slice(r.Findings, func(i, j int) bool {
 		x, y := r.Findings[i], r.Findings[j]
@@ -650,26 +662,66 @@ func (a *aggregator) finish() *Result {
 		}
 		return x.Rule < y.Rule
 	})
-	sort.SliceStable(r.Traces, func(i, j int) bool {
-		if !r.Traces[i].Time.Equal(r.Traces[j].Time) {
-			return r.Traces[i].Time.Before(r.Traces[j].Time)
-		}
-		return r.Traces[i].File < r.Traces[j].File
-	})
 	sort.Slice(r.Unreadable, func(i, j int) bool { return r.Unreadable[i].File < r.Unreadable[j].File })
 	sort.Slice(r.NotFREB, func(i, j int) bool { return r.NotFREB[i].File < r.NotFREB[j].File })
-	r.Unexplained = a.unexplained(covered)
+	r.Unexplained = a.unexplained()
 	r.Summary.Servers, r.Summary.Sites = a.servers.top(0), a.sites.top(0)
 	r.Tables = Tables{
 		Statuses: a.statuses.top(0), TopURLs: a.urls.top(top), TopClients: a.clients.top(top),
 		TopUserAgents: a.agents.top(top), Proxies: a.proxies.top(top), Slowest: a.slowest,
-		Timeline: timeline(r.Traces), ServerRules: serverRules(a.serverRules),
+		Timeline: a.timeline.buckets(), ServerRules: serverRules(a.serverRules),
+	}
+	for _, t := range []struct {
+		name string
+		c    *topCounter
+	}{{"topUrls", a.urls}, {"topClients", a.clients}, {"topUserAgents", a.agents}} {
+		if t.c.approximate {
+			r.Tables.Approximate = append(r.Tables.Approximate, t.name)
+		}
 	}
 	if r.Tables.Slowest == nil {
 		r.Tables.Slowest = []Row{}
 	}
 	r.Started = a.started
 	return r
+}
+
+// group freezes one group's counters.
+func (a *aggregator) group(ga *groupAgg, top int) Group {
+	g := ga.g
+	g.Incidents = ga.incidents.count()
+	g.Clients, g.UserAgents, g.URLs = ga.clients.top(top), ga.agents.top(top), ga.urls.top(top)
+	g.Servers, g.Vendors = ga.servers.top(top), ga.vendors.top(top)
+	g.Approximate = ga.incidents.approximate || ga.clients.approximate || ga.agents.approximate || ga.urls.approximate ||
+		ga.servers.approximate || ga.vendors.approximate
+	// The fix is the one for the vendor of the example the report
+	// shows beside it (a KEMP trace with the F5 fix misleads); the most
+	// common vendor only when the example names none.
+	if len(g.Examples) > 0 && g.Examples[0].Vendor != "" && g.Examples[0].Vendor != fingerprint.UnknownProxy {
+		g.Vendor = g.Examples[0].Vendor
+	} else if len(g.Vendors) > 0 && g.Vendors[0].Key != fingerprint.UnknownProxy {
+		g.Vendor = g.Vendors[0].Key
+	}
+	if rule := a.opts.Engine.Rule(g.Rule); rule != nil {
+		g.RuleSeverity = rule.Severity
+		if g.Severity == rule.Severity {
+			g.SeverityReason = ""
+		}
+		g.Fix = rule.FixFor(g.Vendor)
+		// A match can carry its own fix (the benign variant of a
+		// rule); its group shows that one.
+		if ex := g.Examples; len(ex) > 0 && ex[0].Fix != rule.FixFor(ex[0].Vendor) {
+			g.Fix = ex[0].Fix
+		}
+		g.Explanation = rule.Explanation
+		if _, ok := rule.VendorFixes[g.Vendor]; ok {
+			g.FixVendor = g.Vendor
+		}
+	}
+	if len(g.Examples) > 0 && len(g.Examples[0].Traces) > 0 {
+		g.Example = g.Examples[0].Traces[len(g.Examples[0].Traces)-1]
+	}
+	return g
 }
 
 // serverRules turns the server × rule counter into rows, servers in name

@@ -30,7 +30,10 @@ type Result struct {
 	Summary  Summary `json:"summary"`
 	Findings []Group `json:"findings"`
 	Tables   Tables  `json:"tables"`
-	Traces   []Row   `json:"traces"`
+	// Traces holds the rows, in report order, when they fit in memory
+	// (Options.RowsInMemory); a larger scan keeps them in a temporary
+	// file. Reports read them with EachRow, which serves both.
+	Traces []Row `json:"traces"`
 	// Unreadable lists files that could not be read, with the reason.
 	Unreadable []FileError `json:"unreadable"`
 	// Warnings lists traces read with warnings (truncated, cleaned).
@@ -45,13 +48,40 @@ type Result struct {
 	// nothing failed goes unmentioned.
 	Unexplained []UnexplainedGroup `json:"unexplained"`
 
-	// Correlation is every client sequence the scan built, for scheduled
-	// scans to carry into the next run; not part of reports.
+	// Correlation is the client sequences still open when the scan
+	// ended (within the sequence window), for scheduled scans to carry
+	// into the next run; not part of reports.
 	Correlation []*diagnose.Sequence `json:"-"`
 	// Diagnosed holds every trace read, in full, in input order, when the
 	// scan was asked to keep them (Options.KeepTraces: frebscan show).
 	// Sequence findings are attached to the trace they end on.
 	Diagnosed []*DiagnosedTrace `json:"-"`
+
+	rows *rowStore
+}
+
+// EachRow calls fn with every row in report order (time, then file),
+// from memory or from the scan's spill file; the row is valid only
+// during the call. It stops at fn's first error and returns it.
+func (r *Result) EachRow(fn func(*Row) error) error {
+	if r.rows != nil && r.rows.file != nil {
+		return r.rows.each(fn)
+	}
+	for i := range r.Traces {
+		if err := fn(&r.Traces[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Close removes the scan's spill file, if it made one; the rows are then
+// gone. Closing twice is harmless.
+func (r *Result) Close() error {
+	if r.rows == nil {
+		return nil
+	}
+	return r.rows.close()
 }
 
 // Summary is the header of a report. Every path looked at is counted
@@ -88,6 +118,10 @@ type Summary struct {
 	// Unchanged counts files an earlier run already analysed (--state).
 	Deferred  int `json:"deferred"`
 	Unchanged int `json:"unchanged"`
+	// SequencesEvicted counts client sequences closed early because too
+	// many were open at once: a handshake whose legs lie farther apart in
+	// the walk may then be missed.
+	SequencesEvicted int `json:"sequencesEvicted,omitempty"`
 	// BySeverity counts finding groups per severity name.
 	BySeverity map[string]int `json:"bySeverity"`
 }
@@ -133,6 +167,11 @@ type Group struct {
 	// Examples are a few findings in full (evidence, sequence), the most
 	// confident first.
 	Examples []diagnose.Finding `json:"examples"`
+	// Approximate is set when the group saw more distinct clients, user
+	// agents, URLs or servers than a scan counts exactly: its incidents
+	// are then an estimate and its tables keep the most frequent keys
+	// with counts that may be slightly high.
+	Approximate bool `json:"approximate,omitempty"`
 }
 
 // UnexplainedGroup is failed requests with the same status, module and
@@ -151,6 +190,9 @@ type UnexplainedGroup struct {
 	Says    []Count `json:"says"`
 	URLs    []Count `json:"urls"`
 	Example string  `json:"example"`
+	// Approximate is set when Says or URLs are approximate (too many
+	// distinct values to count exactly).
+	Approximate bool `json:"approximate,omitempty"`
 }
 
 // UnexplainedRef is one failed trace no rule explained: the keys of its
@@ -207,6 +249,11 @@ type Tables struct {
 	// ServerRules counts findings (above info) per server and rule; a
 	// handshake finding counts once for each server its steps reached.
 	ServerRules []ServerRule `json:"serverRules"`
+	// Approximate names the tables whose counts are approximate
+	// (topUrls, topClients, topUserAgents): the scan saw more distinct
+	// keys than it counts exactly, so the table keeps the most frequent
+	// ones with counts that may be slightly high.
+	Approximate []string `json:"approximate,omitempty"`
 }
 
 // ServerRule is one cell of the server × rule table.

@@ -71,6 +71,14 @@ type Options struct {
 	// and its size in bytes. Tests use it to scan traces built in memory
 	// through the same diagnosis and aggregation as files.
 	Read func(name string) (*freb.Trace, int64, error)
+	// NoRows drops the per-trace rows once counted, for reports that list
+	// none (text, markdown).
+	NoRows bool
+	// RowsInMemory is how many rows a scan holds before it spills them to
+	// a temporary file in TempDir (default DefaultRowsInMemory and the
+	// system's temporary directory); Result.Close removes it.
+	RowsInMemory int
+	TempDir      string
 }
 
 // Progress reports how far a scan is.
@@ -240,7 +248,6 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	r.Summary.Bytes += skippedBytes
 	r.Summary.Deferred = deferred
 	r.Summary.Unchanged = unchanged
-	r.Correlation = agg.corr.All()
 	for _, f := range walkFailures {
 		r.Unreadable = append(r.Unreadable, f)
 		r.Summary.Failed++

@@ -19,20 +19,74 @@ var bucketSizes = []time.Duration{time.Minute, 5 * time.Minute, 15 * time.Minute
 
 const maxBuckets = 48
 
-// timeline counts rows by status class per time slice.
-func timeline(rows []Row) []Bucket {
-	var from, to time.Time
-	for _, r := range rows {
-		if r.Time.IsZero() {
-			continue
+// timelineLevels are the resolutions the timeline counts at while the
+// scan runs, finest first. Each divides every bucket size it may have to
+// serve: more than maxTimelineKeys distinct minutes span more than 13 days,
+// which a timeline shows in days or more; as many hours span years; as
+// many days, decades.
+var timelineLevels = []time.Duration{time.Minute, time.Hour, 24 * time.Hour, 365 * 24 * time.Hour}
+
+const maxTimelineKeys = 20_000
+
+// timelineCounter counts rows by status class per slice of time as they
+// come, in memory bounded by maxTimelineKeys, so the timeline needs no
+// second pass over the rows and gives the same buckets as counting the
+// rows at the end.
+type timelineCounter struct {
+	level    int
+	counts   map[int64]map[string]int // slice start (Unix seconds at the level) -> class -> count
+	from, to time.Time
+}
+
+func newTimelineCounter() *timelineCounter {
+	return &timelineCounter{counts: map[int64]map[string]int{}}
+}
+
+func (c *timelineCounter) add(t time.Time, code int) {
+	if t.IsZero() {
+		return
+	}
+	if c.from.IsZero() || t.Before(c.from) {
+		c.from = t
+	}
+	if t.After(c.to) {
+		c.to = t
+	}
+	k := t.Truncate(timelineLevels[c.level]).Unix()
+	m := c.counts[k]
+	if m == nil {
+		m = map[string]int{}
+		c.counts[k] = m
+	}
+	m[statusClass(code)]++
+	for len(c.counts) > maxTimelineKeys && c.level < len(timelineLevels)-1 {
+		c.coarsen()
+	}
+}
+
+// coarsen merges the counts into the next level's slices.
+func (c *timelineCounter) coarsen() {
+	c.level++
+	size := timelineLevels[c.level]
+	out := map[int64]map[string]int{}
+	for k, m := range c.counts {
+		nk := time.Unix(k, 0).UTC().Truncate(size).Unix()
+		dst := out[nk]
+		if dst == nil {
+			dst = map[string]int{}
+			out[nk] = dst
 		}
-		if from.IsZero() || r.Time.Before(from) {
-			from = r.Time
-		}
-		if r.Time.After(to) {
-			to = r.Time
+		for class, n := range m {
+			dst[class] += n
 		}
 	}
+	c.counts = out
+}
+
+// buckets is the timeline: the smallest bucket size that gives at most
+// maxBuckets slices between the first and the last row.
+func (c *timelineCounter) buckets() []Bucket {
+	from, to := c.from, c.to
 	if from.IsZero() {
 		return []Bucket{}
 	}
@@ -49,13 +103,12 @@ func timeline(rows []Row) []Bucket {
 	for i := range out {
 		out[i] = Bucket{Start: start.Add(time.Duration(i) * size), Counts: map[string]int{}}
 	}
-	for _, r := range rows {
-		if r.Time.IsZero() {
-			continue
-		}
-		i := int(r.Time.Sub(start) / size)
+	for k, m := range c.counts {
+		i := int(time.Unix(k, 0).Sub(start) / size)
 		if i >= 0 && i < n {
-			out[i].Counts[statusClass(r.StatusCode)]++
+			for class, cnt := range m {
+				out[i].Counts[class] += cnt
+			}
 		}
 	}
 	return out
