@@ -62,6 +62,9 @@ type htmlPage struct {
 	Unreadable   []scan.FileError
 	NotFREB      []scan.FileError
 	Unexplained  []scan.UnexplainedGroup
+	// Outside are the failures the traces cannot contain (see
+	// diagnose.OutsideNote), shown right after the findings.
+	Outside []diagnose.OutsideNote
 	Warnings     []scan.FileWarning
 	MoreWarnings int
 }
@@ -218,6 +221,7 @@ func buildPage(r *scan.Result, opts Options) *htmlPage {
 	}
 	p.Unreadable, p.NotFREB = r.Unreadable, r.NotFREB
 	p.Unexplained = r.Unexplained
+	p.Outside = r.Outside
 	p.Warnings = r.Warnings
 	p.MoreWarnings = r.Summary.WithWarnings - len(r.Warnings)
 	return p

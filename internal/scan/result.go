@@ -44,6 +44,11 @@ type Result struct {
 	// status, module and error code, with what the traces themselves say:
 	// nothing failed goes unmentioned.
 	Unexplained []UnexplainedGroup `json:"unexplained"`
+	// Outside lists failures these traces cannot contain (Http.sys, a
+	// load balancer, TLS, resets), inferred from the symptom the user
+	// gave (--symptom) and from what the traces show. The command layer
+	// sets it after the scan (rules.Outside on OutsideFacts).
+	Outside []diagnose.OutsideNote `json:"outside,omitempty"`
 
 	// Correlation is every client sequence the scan built, for scheduled
 	// scans to carry into the next run; not part of reports.
