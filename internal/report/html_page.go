@@ -58,13 +58,13 @@ type htmlPage struct {
 	PageRows    int
 	Detailed    int
 	// DetailNote says which traces are shown in full when not all are.
-	DetailNote   string
-	Unreadable   []scan.FileError
-	NotFREB      []scan.FileError
-	Unexplained  []scan.UnexplainedGroup
+	DetailNote  string
+	Unreadable  []scan.FileError
+	NotFREB     []scan.FileError
+	Unexplained []scan.UnexplainedGroup
 	// Outside are the failures the traces cannot contain (see
 	// diagnose.OutsideNote), shown right after the findings.
-	Outside []diagnose.OutsideNote
+	Outside      []diagnose.OutsideNote
 	Warnings     []scan.FileWarning
 	MoreWarnings int
 }

@@ -157,7 +157,7 @@ func Outside(symptoms []diagnose.Symptom, f diagnose.OutsideFacts) []diagnose.Ou
 }
 
 func symptomNote(sy diagnose.Symptom, f diagnose.OutsideFacts) (diagnose.OutsideNote, bool) {
-	k, ok := outsideKinds[sy.Kind]
+	k := outsideKinds[sy.Kind]
 	if sy.Kind == "" {
 		seen := f.Statuses[sy.Code]
 		if sy.HasSub {
@@ -168,6 +168,7 @@ func symptomNote(sy diagnose.Symptom, f diagnose.OutsideFacts) (diagnose.Outside
 			// failures cover it.
 			return diagnose.OutsideNote{}, false
 		}
+		var ok bool
 		if k, ok = outsideStatuses[sy.Code]; !ok {
 			k = outsideIISStatus
 		}
