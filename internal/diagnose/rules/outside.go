@@ -371,3 +371,34 @@ func uniq(sorted []string) []string {
 	}
 	return out
 }
+
+// OutsideGuide is the reference the rule catalogue prints for --symptom:
+// for each symptom the notes know, what causes it outside IIS and what to
+// capture, as a scan without traces or proxies would report it (no basis,
+// no summary: those depend on the scan).
+func OutsideGuide() []diagnose.OutsideNote {
+	codes := make([]int, 0, len(outsideStatuses))
+	for c := range outsideStatuses {
+		codes = append(codes, c)
+	}
+	sort.Ints(codes)
+	var symptoms []diagnose.Symptom
+	for _, c := range codes {
+		symptoms = append(symptoms, diagnose.Symptom{Code: c})
+	}
+	// 404 stands for every status IIS itself answers.
+	symptoms = append(symptoms, diagnose.Symptom{Code: 404}, diagnose.Symptom{Kind: diagnose.SymptomReset}, diagnose.Symptom{Kind: diagnose.SymptomTLS})
+	var out []diagnose.OutsideNote
+	for _, sy := range symptoms {
+		n, ok := symptomNote(sy, diagnose.OutsideFacts{})
+		if !ok {
+			continue
+		}
+		if sy.Code == 404 {
+			n.Trigger = "symptom: any other status (401, 403, 404, 500 …)"
+		}
+		n.Summary, n.Basis = "", nil
+		out = append(out, n)
+	}
+	return out
+}

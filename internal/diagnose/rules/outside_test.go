@@ -116,3 +116,18 @@ func TestOutside(t *testing.T) {
 		})
 	}
 }
+
+// TestOutsideGuide holds the catalogue's --symptom guide to what a note
+// needs: every symptom with causes, captures and references.
+func TestOutsideGuide(t *testing.T) {
+	t.Parallel()
+	guide := OutsideGuide()
+	if len(guide) < len(outsideStatuses)+3 {
+		t.Fatalf("%d guide entries, want every status plus other, reset and tls", len(guide))
+	}
+	for _, n := range guide {
+		if len(n.Causes) == 0 || len(n.Capture) == 0 || len(n.References) == 0 {
+			t.Errorf("%s: causes %d, captures %d, references %d", n.Trigger, len(n.Causes), len(n.Capture), len(n.References))
+		}
+	}
+}
