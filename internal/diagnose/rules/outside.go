@@ -135,6 +135,9 @@ func captureProxy(vendors []string) diagnose.Capture {
 	for _, v := range vendors {
 		if w, ok := proxyLogs[v]; ok {
 			c.Source = v + " log"
+			if len(vendors) > 1 {
+				c.Source += " (the other proxies' logs likewise)"
+			}
 			c.Where = w
 			break
 		}
