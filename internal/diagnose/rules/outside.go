@@ -293,7 +293,7 @@ func abandonedHandshakes(f diagnose.OutsideFacts) (diagnose.OutsideNote, bool) {
 		if seq.ByConnection || len(seq.Steps) == 0 || sawType3(seq.Steps) {
 			continue
 		}
-		last := seq.Steps[len(seq.Steps)-1]
+		last := lastStep(seq.Steps)
 		if last.Code != 401 || last.NTLMType != 1 {
 			continue
 		}
@@ -320,6 +320,19 @@ func abandonedHandshakes(f diagnose.OutsideFacts) (diagnose.OutsideNote, bool) {
 			"the user cancelled the credential prompt"},
 		Capture:    []diagnose.Capture{captureProxy(vendors), captureHTTPErr("Connection_Dropped, Timer_ConnectionIdle, Timer_HeaderWait"), captureNetwork},
 		References: []string{refHTTPErrReasons, refKB937692}}, true
+}
+
+// lastStep is the latest step by time (then file name: many FREB events
+// share a millisecond); a scan's sequences keep their steps in the order
+// the traces were read.
+func lastStep(steps []diagnose.SequenceStep) diagnose.SequenceStep {
+	last := steps[0]
+	for _, st := range steps[1:] {
+		if st.Time.After(last.Time) || (st.Time.Equal(last.Time) && st.File > last.File) {
+			last = st
+		}
+	}
+	return last
 }
 
 func sawType3(steps []diagnose.SequenceStep) bool {

@@ -3,6 +3,7 @@ package rules
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/frebscan/frebscan/internal/diagnose"
 	"github.com/frebscan/frebscan/internal/fingerprint"
@@ -13,7 +14,7 @@ func TestOutside(t *testing.T) {
 	ntlm := func(client string, types ...int) *diagnose.Sequence {
 		seq := &diagnose.Sequence{Client: client, Path: "/ews/exchange.asmx", Vendor: fingerprint.VendorKEMP}
 		for _, ty := range types {
-			st := diagnose.SequenceStep{Verb: "POST", Code: 401, Sub: 1, NTLMType: ty, Status: "401.1", Server: "EX1"}
+			st := diagnose.SequenceStep{Verb: "POST", Code: 401, Sub: 1, NTLMType: ty, Status: "401.1", Server: "EX1", Time: time.Unix(int64(len(seq.Steps)), 0)}
 			if ty == 0 {
 				st.Sub, st.Status = 2, "401.2"
 			}
@@ -63,6 +64,16 @@ func TestOutside(t *testing.T) {
 		{name: "NTLM challenge then nothing, successes traced", facts: func(f *diagnose.OutsideFacts) {
 			f.Sequences = []*diagnose.Sequence{ntlm("203.0.113.9", 0, 1)}
 		}, want: []string{"sequence: NTLM challenge with no next leg"}, wantText: []string{"203.0.113.9", "KEMP LoadMaster log"}, conf: diagnose.ConfidenceLow},
+		{name: "steps out of time order: the last by time counts", facts: func(f *diagnose.OutsideFacts) {
+			s := ntlm("203.0.113.9", 1, 0)
+			s.Steps[0].Time, s.Steps[1].Time = time.Unix(20, 0), time.Unix(10, 0)
+			f.Sequences = []*diagnose.Sequence{s}
+		}, want: []string{"sequence: NTLM challenge with no next leg"}, conf: diagnose.ConfidenceLow},
+		{name: "challenge answered later in time: silent", facts: func(f *diagnose.OutsideFacts) {
+			s := ntlm("203.0.113.9", 0, 1)
+			s.Steps[0].Time, s.Steps[1].Time = time.Unix(20, 0), time.Unix(10, 0)
+			f.Sequences = []*diagnose.Sequence{s}
+		}},
 		{name: "challenge then nothing but successes not traced: silent", facts: func(f *diagnose.OutsideFacts) {
 			f.Statuses = map[int]int{401: 4}
 			f.Sequences = []*diagnose.Sequence{ntlm("203.0.113.9", 0, 1)}
