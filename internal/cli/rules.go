@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/frebscan/frebscan/internal/diagnose"
+	"github.com/frebscan/frebscan/internal/diagnose/rules"
 	"github.com/frebscan/frebscan/internal/report"
 )
 
@@ -19,7 +20,7 @@ func newRulesCommand(a *app) *cobra.Command {
 		Short: "List the failures frebscan diagnoses",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			doc := report.Document{Kind: report.KindRules, Rules: a.engine.Rules()}
+			doc := report.Document{Kind: report.KindRules, Rules: a.engine.Rules(), Outside: rules.OutsideGuide()}
 			return report.Write(cmd.OutOrStdout(), format, doc, report.Options{Style: report.TerminalStyle(stdoutFile(cmd))})
 		},
 	}

@@ -78,6 +78,7 @@ still written).`,
 	f.StringVar(&opts.Site, "site", "", "only these sites: 1,2 or W3SVC1")
 	f.StringVar(&opts.Client, "client", "", "only this client address, CIDR block or address substring (original client behind a proxy)")
 	f.StringVar(&opts.UserAgent, "user-agent", "", "only user agents containing this text")
+	f.StringVar(&opts.Symptom, "symptom", "", "what the client saw: HTTP statuses (400,501,401.1) or reset or tls; when no trace shows it, the report says FREB cannot see it and what to capture instead (HTTPERR, load balancer log, W3C log, network capture)")
 	f.StringVar(&opts.Rule, "rule", "", "only findings of these rules (comma-separated IDs; see frebscan rules)")
 	f.StringVar(&opts.MinSeverity, "min-severity", "info", "only findings at or above: info, low, medium, high, critical")
 	f.StringVar(&opts.FailOn, "fail-on", "high", "exit 1 when a finding is at or above: info, low, medium, high, critical, or none")

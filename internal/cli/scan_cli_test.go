@@ -232,3 +232,14 @@ func TestScanJSONOfSamplesValidates(t *testing.T) {
 	_, r := scanJSON(t, "../../samples", "../../internal/freb/testdata")
 	validate(t, r.stdout)
 }
+
+// TestScanJSONWithSymptomValidates holds the notes outside FREB to the
+// shipped schema: a symptom no trace shows adds one.
+func TestScanJSONWithSymptomValidates(t *testing.T) {
+	t.Parallel()
+	r := frebscan(t, "scan", "--format", "json", "--fail-on", "none", "--symptom", "417,tls", "../../samples/healthy-direct")
+	if r.code != 0 || !strings.Contains(r.stdout, `"trigger": "symptom tls"`) {
+		t.Fatalf("exit %d, no tls note:\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	validate(t, r.stdout)
+}

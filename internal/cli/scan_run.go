@@ -16,6 +16,7 @@ import (
 	"github.com/frebscan/frebscan/internal/archive"
 	"github.com/frebscan/frebscan/internal/atomicfile"
 	"github.com/frebscan/frebscan/internal/diagnose"
+	"github.com/frebscan/frebscan/internal/diagnose/rules"
 	"github.com/frebscan/frebscan/internal/freb"
 	"github.com/frebscan/frebscan/internal/report"
 	"github.com/frebscan/frebscan/internal/scan"
@@ -24,18 +25,21 @@ import (
 
 // scanFlags are the flags of `frebscan scan`.
 type scanFlags struct {
-	Inputs      []string
-	Format      string
-	Output      string
-	Workers     int
-	Status      string
-	URL         string
-	Since       string
-	Until       string
-	Site        string
-	Client      string
-	UserAgent   string
-	Rule        string
+	Inputs    []string
+	Format    string
+	Output    string
+	Workers   int
+	Status    string
+	URL       string
+	Since     string
+	Until     string
+	Site      string
+	Client    string
+	UserAgent string
+	Rule      string
+	// Symptom is what the user saw at the client (--symptom 400,reset):
+	// when no trace shows it, the report says where to look instead.
+	Symptom     string
 	MinSeverity string
 	FailOn      string
 	NoRedact    bool
@@ -74,6 +78,12 @@ func (a *app) runScan(ctx context.Context, stdout, stderr io.Writer, o scanFlags
 	so, failOn, err := o.scanOptions(a)
 	if err != nil {
 		return ExitError, err
+	}
+	var symptoms []diagnose.Symptom
+	if o.Symptom != "" {
+		if symptoms, err = diagnose.ParseSymptoms(o.Symptom); err != nil {
+			return ExitError, err
+		}
 	}
 	// endProgress clears the bar as soon as the scan ends, before
 	// anything else is printed: left for a deferred call, the bar stayed
@@ -116,6 +126,9 @@ func (a *app) runScan(ctx context.Context, stdout, stderr io.Writer, o scanFlags
 		return ExitError, err
 	}
 	defer r.Close()
+	// Failures the traces cannot contain are judged on the whole result
+	// (statuses, findings, sequences), before any report or alert.
+	r.Outside = rules.Outside(symptoms, r.OutsideFacts())
 	ro := report.Options{Style: report.Style{Width: 100}, Detail: scan.Detailer(so)}
 	var alertFailed bool
 	if st != nil {

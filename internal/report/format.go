@@ -30,6 +30,9 @@ type Document struct {
 	Kind   Kind
 	Result *scan.Result
 	Rules  []*diagnose.Rule
+	// Outside is the guide to failures FREB cannot show, which the rule
+	// catalogue prints after the rules (rules.OutsideGuide).
+	Outside []diagnose.OutsideNote
 }
 
 // Options are what writers may need besides the document.

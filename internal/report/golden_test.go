@@ -13,6 +13,8 @@ import (
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
+	"github.com/frebscan/frebscan/internal/diagnose"
+	"github.com/frebscan/frebscan/internal/diagnose/rules"
 	"github.com/frebscan/frebscan/internal/scan"
 )
 
@@ -48,6 +50,16 @@ func TestGoldenScanReports(t *testing.T) {
 	r, err := scan.Run(context.Background(), so)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// As `frebscan scan --symptom 417 samples` does: no trace shows 417,
+	// so the reports carry its note beside those the findings raise.
+	symptoms, err := diagnose.ParseSymptoms("417")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Outside = rules.Outside(symptoms, r.OutsideFacts())
+	if len(r.Outside) < 2 {
+		t.Fatalf("%d notes outside FREB, want the 417 symptom's and the findings'", len(r.Outside))
 	}
 	if r.Summary.Traces == 0 || len(r.Findings) == 0 {
 		t.Fatalf("the scan of samples/ found %d traces and %d finding groups: the goldens would be empty", r.Summary.Traces, len(r.Findings))

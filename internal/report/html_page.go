@@ -61,10 +61,13 @@ type htmlPage struct {
 	DetailNote string
 	// DetailCut says that some traces are shown in part (too large to
 	// show whole) and how to see all of them.
-	DetailCut    string
-	Unreadable   []scan.FileError
-	NotFREB      []scan.FileError
-	Unexplained  []scan.UnexplainedGroup
+	DetailCut   string
+	Unreadable  []scan.FileError
+	NotFREB     []scan.FileError
+	Unexplained []scan.UnexplainedGroup
+	// Outside are the failures the traces cannot contain (see
+	// diagnose.OutsideNote), shown right after the findings.
+	Outside      []diagnose.OutsideNote
 	Warnings     []scan.FileWarning
 	MoreWarnings int
 }
@@ -198,6 +201,7 @@ func buildPage(r *scan.Result, opts Options) *htmlPage {
 	p.PageRows = pageRows
 	p.Unreadable, p.NotFREB = r.Unreadable, r.NotFREB
 	p.Unexplained = r.Unexplained
+	p.Outside = r.Outside
 	p.Warnings = r.Warnings
 	p.MoreWarnings = r.Summary.WithWarnings - len(r.Warnings)
 	return p

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/frebscan/frebscan/internal/diagnose/rules"
 	"github.com/frebscan/frebscan/internal/freb"
 	"github.com/frebscan/frebscan/internal/gen"
 	"github.com/frebscan/frebscan/internal/headers"
@@ -34,6 +35,7 @@ func scanHTML(t testing.TB, inputs ...string) (*scan.Result, []byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	r.Outside = rules.Outside(nil, r.OutsideFacts())
 	var b bytes.Buffer
 	if err := writeScan(&b, "html", r, Options{Detail: scan.Detailer(so)}); err != nil {
 		t.Fatal(err)

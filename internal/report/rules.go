@@ -92,8 +92,35 @@ func writeRulesMarkdown(w io.Writer, d Document, _ Options) error {
 			fmt.Fprintf(&b, "- %s\n", ref)
 		}
 	}
+	outsideGuideMarkdown(&b, d.Outside)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// outsideGuideMarkdown is the reference for `scan --symptom`: what each
+// symptom is when no trace shows it, and what to capture instead.
+func outsideGuideMarkdown(b *strings.Builder, notes []diagnose.OutsideNote) {
+	if len(notes) == 0 {
+		return
+	}
+	b.WriteString("\n## Failures FREB cannot show (`scan --symptom`)\n\n")
+	b.WriteString("FREB traces only requests that reached an IIS worker process and matched a tracing rule. When the status the client saw (`--symptom 400`), a connection reset (`reset`) or a TLS failure (`tls`) is in no trace, the report says so and lists what to capture instead; findings that point outside FREB (expect-100-continue, large tokens) and NTLM challenges with no next leg add such notes too. They reason from an absence: medium or low confidence, always marked inferred.\n")
+	for _, n := range notes {
+		fmt.Fprintf(b, "\n### %s\n\n**Causes outside IIS**\n\n", mdEscape(n.Trigger))
+		for _, c := range n.Causes {
+			fmt.Fprintf(b, "- %s\n", c)
+		}
+		b.WriteString("\n**Capture instead**\n\n")
+		for i, c := range n.Capture {
+			fmt.Fprintf(b, "%d. *%s*: `%s`. Look for: %s\n", i+1, c.Source, c.Where, c.LookFor)
+		}
+		if len(n.References) > 0 {
+			b.WriteString("\n**References**\n\n")
+			for _, ref := range n.References {
+				fmt.Fprintf(b, "- %s\n", ref)
+			}
+		}
+	}
 }
 
 func mdEscape(s string) string { return strings.ReplaceAll(s, "|", "\\|") }

@@ -17,7 +17,7 @@ var update = flag.Bool("update", false, "rewrite golden files and docs/RULES.md"
 func TestRulesDoc(t *testing.T) {
 	t.Parallel()
 	var b bytes.Buffer
-	if err := Write(&b, "markdown", Document{Kind: KindRules, Rules: rules.Catalogue()}, Options{}); err != nil {
+	if err := Write(&b, "markdown", Document{Kind: KindRules, Rules: rules.Catalogue(), Outside: rules.OutsideGuide()}, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join("..", "..", "docs", "RULES.md")

@@ -49,6 +49,7 @@ func writeScanText(w io.Writer, r *scan.Result, opts Options) error {
 			b.WriteString("\n")
 		}
 	}
+	outsideSection(&b, r.Outside, s)
 	serverRuleTable(&b, r.Tables.ServerRules, s)
 	unexplainedTable(&b, r.Unexplained, s)
 	countList(&b, "Status codes", r.Tables.Statuses, s, 20)

@@ -47,6 +47,11 @@ type Result struct {
 	// status, module and error code, with what the traces themselves say:
 	// nothing failed goes unmentioned.
 	Unexplained []UnexplainedGroup `json:"unexplained"`
+	// Outside lists failures these traces cannot contain (Http.sys, a
+	// load balancer, TLS, resets), inferred from the symptom the user
+	// gave (--symptom) and from what the traces show. The command layer
+	// sets it after the scan (rules.Outside on OutsideFacts).
+	Outside []diagnose.OutsideNote `json:"outside,omitempty"`
 
 	// Correlation is the client sequences still open when the scan
 	// ended (within the sequence window), for scheduled scans to carry

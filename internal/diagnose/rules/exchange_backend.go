@@ -14,6 +14,16 @@ import (
 // X-CalculatedBETarget names the back end the front end chose. A front-end
 // trace whose response has X-FEServer but no X-BEServer therefore got no
 // answer from an Exchange 2013+ back end.
+//
+// "HttpProxy" is the name the front-end virtual directories register the
+// module under (<add name="HttpProxy" type="Microsoft.Exchange.HttpProxy.
+// ProxyModule"…>, or FbaModule when forms authentication is on): Exchange
+// setup looks the element up by that name (ExchangeServiceVDirHelper.
+// UpdateFrontEndHttpModule, decompiled setup code in the public code
+// index) and the CSS-Exchange web.config snapshots show it. FREB names a
+// managed module by its registered name (the corpus has Session, Profile,
+// OutputCache, ScriptModule-4.0), so ModuleName="HttpProxy" is inferred,
+// not yet seen in a public Exchange trace: the match alone stays medium.
 
 // exchangeFrontEnd reports whether the trace was written on an Exchange
 // front end for a proxied request, and returns the back end it chose.

@@ -21,7 +21,7 @@ the request back to the same server: the handshake completes and the last leg
 fails with 401.1, while the same user succeeds from any other computer. The
 Security log shows event 4625 with status 0xC000006D and substatus 0x0.`,
 		Looks: []string{
-			"401.1 on an NTLM leg with a logon-failure status (or none recorded)",
+			"401.1 on an NTLM type 3 leg with a logon-failure status (SEC_E_LOGON_DENIED 0x8009030C expected; not confirmed by a public trace) or none recorded",
 			"the request came from this server: client address equal to the local address, a loopback address, or a proxy header naming this server's address",
 			"a Host name that is not the server's own name",
 		},
@@ -35,12 +35,18 @@ or bypass the load balancer.`,
 		References: []string{
 			"https://mskb.pkisolutions.com/kb/896861",
 			"https://learn.microsoft.com/en-us/troubleshoot/windows-server/networking/accessing-server-locally-with-fqdn-cname-alias-denied",
+			"https://docs.syskit.com/bp/configuration/servers/loopback-disabled",
 		},
 		Supersedes: []string{"auth-denied"},
 		Trace:      loopbackCheck,
 	}
 }
 
+// KB 896861 documents the status (401.1 "Logon failed") and the Security
+// log entry (0xC000006D, substatus 0x0, NTLM), not the SSPI status IIS
+// records; SEC_E_LOGON_DENIED (0x8009030C) is the SSPI form of that logon
+// failure but no public trace confirms it, so a leg with no status at all
+// also matches, at medium confidence.
 func loopbackCheck(s *diagnose.Subject) *diagnose.Match {
 	if !is(401, s, 1) || !s.HasAuth || s.Auth.NTLMType != 3 {
 		return nil
