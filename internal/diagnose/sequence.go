@@ -363,3 +363,30 @@ func FormatSteps(steps []SequenceStep) string {
 	}
 	return strings.Join(parts, " → ")
 }
+
+// EndsOnNTLMChallenge reports whether the latest step (by time, then file
+// name: many FREB events share a millisecond) is a 401 to an NTLM type 1
+// and no step carries a type 3: the client got the challenge and its
+// answer never reached IIS. Steps are taken in any order.
+func EndsOnNTLMChallenge(steps []SequenceStep) bool {
+	if len(steps) == 0 || SawNTLMType3(steps) {
+		return false
+	}
+	last := steps[0]
+	for _, st := range steps[1:] {
+		if st.Time.After(last.Time) || (st.Time.Equal(last.Time) && st.File > last.File) {
+			last = st
+		}
+	}
+	return last.Code == 401 && last.NTLMType == 1
+}
+
+// SawNTLMType3 reports whether some step carried an NTLM type 3.
+func SawNTLMType3(steps []SequenceStep) bool {
+	for _, st := range steps {
+		if st.NTLMType == 3 {
+			return true
+		}
+	}
+	return false
+}

@@ -51,6 +51,8 @@ type aggregator struct {
 	// pending are the matched rows whose sequences are still open, by
 	// file.
 	pending map[string]*pendingRow
+	// finishing is set once finish closes the sequences still open.
+	finishing bool
 	// statuses, servers, sites and proxies are small domains, counted
 	// exactly; urls, clients and agents are open, counted in bounded
 	// memory.
@@ -208,6 +210,7 @@ func (a *aggregator) closeSequences(seqs []*diagnose.Sequence) {
 		if len(seq.Steps) >= 2 {
 			a.sequenceFindings(seq)
 		}
+		a.noteUnanswered(seq)
 		for _, st := range seq.Steps {
 			p := a.pending[st.File]
 			if p == nil {
@@ -218,6 +221,30 @@ func (a *aggregator) closeSequences(seqs []*diagnose.Sequence) {
 				a.final(p)
 			}
 		}
+	}
+}
+
+// maxUnanswered bounds the closed sequences kept for the note on NTLM
+// challenges never answered: a few examples and the count of clients
+// are what the note shows.
+const maxUnanswered = 256
+
+// noteUnanswered keeps a sequence that closed on an NTLM challenge with
+// no type 3, while the scan runs; the sequences still open at the end
+// are Result.Correlation. finish passes every sequence through here too,
+// so only those that closed early are kept (the open ones are there).
+func (a *aggregator) noteUnanswered(seq *diagnose.Sequence) {
+	if a.finishing || seq.ByConnection {
+		return
+	}
+	if diagnose.SawNTLMType3(seq.Steps) {
+		// A later sequence of the same client, agent and URL answered:
+		// the earlier challenge was not abandoned.
+		a.r.Unanswered = slices.DeleteFunc(a.r.Unanswered, func(u *diagnose.Sequence) bool { return u.Key == seq.Key })
+		return
+	}
+	if len(a.r.Unanswered) < maxUnanswered && diagnose.EndsOnNTLMChallenge(seq.Steps) {
+		a.r.Unanswered = append(a.r.Unanswered, seq)
 	}
 }
 
@@ -623,6 +650,7 @@ func (a *aggregator) sequenceFindings(seq *diagnose.Sequence) {
 func (a *aggregator) finish() *Result {
 	r := a.r
 	r.Correlation = a.corr.All()
+	a.finishing = true
 	a.closeSequences(a.corr.Close())
 	r.Summary.SequencesEvicted = a.corr.Evicted()
 	// Every row was in a sequence that just closed; this is for a path

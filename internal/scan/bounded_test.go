@@ -5,8 +5,11 @@ import (
 	"math/rand"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/frebscan/frebscan/internal/diagnose"
 )
 
 // TestTopCounter: exact while the keys fit, flagged approximate past the
@@ -220,4 +223,52 @@ func TestRowStoreUnwritableDir(t *testing.T) {
 		t.Fatal("no error from a spill into a missing directory")
 	}
 	t.Log(err)
+}
+
+// TestUnansweredChallengesOutliveTheirSequence: a sequence that closes on
+// an NTLM challenge before the scan ends (window or eviction) is kept for
+// the note on handshakes abandoned outside IIS, until a later sequence of
+// the same client, agent and URL answers it; the sequences finish closes
+// are Result.Correlation's and not kept twice; the list is bounded.
+func TestUnansweredChallengesOutliveTheirSequence(t *testing.T) {
+	step := func(code, ntlm int, sec int64) diagnose.SequenceStep {
+		return diagnose.SequenceStep{Code: code, NTLMType: ntlm, Time: time.Unix(sec, 0)}
+	}
+	seq := func(key string, steps ...diagnose.SequenceStep) *diagnose.Sequence {
+		return &diagnose.Sequence{Key: key, Client: key, Steps: steps}
+	}
+	a := &aggregator{r: &Result{}}
+	a.noteUnanswered(seq("a", step(401, 0, 1), step(401, 1, 2)))
+	a.noteUnanswered(seq("b", step(401, 1, 1)))
+	a.noteUnanswered(seq("c", step(401, 1, 1), step(200, 3, 2))) // answered
+	conn := seq("d", step(401, 1, 1))
+	conn.ByConnection = true
+	a.noteUnanswered(conn)
+	if got := keys(a.r.Unanswered); got != "a b" {
+		t.Fatalf("kept %q, want \"a b\"", got)
+	}
+	a.noteUnanswered(seq("b", step(401, 1, 900), step(200, 3, 901))) // b came back and answered
+	if got := keys(a.r.Unanswered); got != "a" {
+		t.Fatalf("after b answered: kept %q, want \"a\"", got)
+	}
+	a.finishing = true
+	a.noteUnanswered(seq("e", step(401, 1, 1)))
+	if got := keys(a.r.Unanswered); got != "a" {
+		t.Fatalf("a sequence closed by finish was kept: %q", got)
+	}
+	a = &aggregator{r: &Result{}}
+	for i := 0; i < maxUnanswered+10; i++ {
+		a.noteUnanswered(seq(fmt.Sprint(i), step(401, 1, 1)))
+	}
+	if len(a.r.Unanswered) != maxUnanswered {
+		t.Errorf("%d kept, bound %d", len(a.r.Unanswered), maxUnanswered)
+	}
+}
+
+func keys(seqs []*diagnose.Sequence) string {
+	var k []string
+	for _, s := range seqs {
+		k = append(k, s.Key)
+	}
+	return strings.Join(k, " ")
 }

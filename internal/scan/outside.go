@@ -14,7 +14,7 @@ import (
 // some, the proxies seen, the findings per rule and the client sequences.
 func (r *Result) OutsideFacts() diagnose.OutsideFacts {
 	f := diagnose.OutsideFacts{Traces: r.Summary.Matched, Statuses: map[int]int{}, Full: map[string]int{},
-		Rules: map[string]int{}, RuleVendors: map[string][]string{}, Sequences: r.Correlation}
+		Rules: map[string]int{}, RuleVendors: map[string][]string{}, Sequences: append(append([]*diagnose.Sequence(nil), r.Correlation...), r.Unanswered...)}
 	for _, c := range r.Tables.Statuses {
 		f.Full[c.Key] += c.Count
 		code, _, _ := strings.Cut(c.Key, ".")

@@ -57,6 +57,11 @@ type Result struct {
 	// ended (within the sequence window), for scheduled scans to carry
 	// into the next run; not part of reports.
 	Correlation []*diagnose.Sequence `json:"-"`
+	// Unanswered are sequences that closed before the end (the client
+	// quiet past the window, or evicted) on an NTLM challenge, with no
+	// type 3 in them: what the note on handshakes abandoned outside IIS
+	// looks at beside the open ones. At most maxUnanswered, by key.
+	Unanswered []*diagnose.Sequence `json:"-"`
 	// Diagnosed holds every trace read, in full, in input order, when the
 	// scan was asked to keep them (Options.KeepTraces: frebscan show).
 	// Sequence findings are attached to the trace they end on.

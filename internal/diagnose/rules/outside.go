@@ -289,12 +289,16 @@ func abandonedHandshakes(f diagnose.OutsideFacts) (diagnose.OutsideNote, bool) {
 	}
 	var clients []string
 	example, vendors := "", f.Vendors
+	// A sequence closed by the window may be followed by another of the
+	// same client, user agent and URL: a type 3 in any of them counts.
+	answered := map[string]bool{}
 	for _, seq := range f.Sequences {
-		if seq.ByConnection || len(seq.Steps) == 0 || sawType3(seq.Steps) {
-			continue
+		if diagnose.SawNTLMType3(seq.Steps) {
+			answered[seq.Key] = true
 		}
-		last := lastStep(seq.Steps)
-		if last.Code != 401 || last.NTLMType != 1 {
+	}
+	for _, seq := range f.Sequences {
+		if seq.ByConnection || answered[seq.Key] || !diagnose.EndsOnNTLMChallenge(seq.Steps) {
 			continue
 		}
 		clients = append(clients, seq.Client)
@@ -320,28 +324,6 @@ func abandonedHandshakes(f diagnose.OutsideFacts) (diagnose.OutsideNote, bool) {
 			"the user cancelled the credential prompt"},
 		Capture:    []diagnose.Capture{captureProxy(vendors), captureHTTPErr("Connection_Dropped, Timer_ConnectionIdle, Timer_HeaderWait"), captureNetwork},
 		References: []string{refHTTPErrReasons, refKB937692}}, true
-}
-
-// lastStep is the latest step by time (then file name: many FREB events
-// share a millisecond); a scan's sequences keep their steps in the order
-// the traces were read.
-func lastStep(steps []diagnose.SequenceStep) diagnose.SequenceStep {
-	last := steps[0]
-	for _, st := range steps[1:] {
-		if st.Time.After(last.Time) || (st.Time.Equal(last.Time) && st.File > last.File) {
-			last = st
-		}
-	}
-	return last
-}
-
-func sawType3(steps []diagnose.SequenceStep) bool {
-	for _, st := range steps {
-		if st.NTLMType == 3 {
-			return true
-		}
-	}
-	return false
 }
 
 // ruleVendors are the proxy vendors on a rule's findings, else those of

@@ -12,7 +12,7 @@ import (
 func TestOutside(t *testing.T) {
 	t.Parallel()
 	ntlm := func(client string, types ...int) *diagnose.Sequence {
-		seq := &diagnose.Sequence{Client: client, Path: "/ews/exchange.asmx", Vendor: fingerprint.VendorKEMP}
+		seq := &diagnose.Sequence{Key: client + "\x00Mail\x00/ews/exchange.asmx", Client: client, Path: "/ews/exchange.asmx", Vendor: fingerprint.VendorKEMP}
 		for _, ty := range types {
 			st := diagnose.SequenceStep{Verb: "POST", Code: 401, Sub: 1, NTLMType: ty, Status: "401.1", Server: "EX1", Time: time.Unix(int64(len(seq.Steps)), 0)}
 			if ty == 0 {
@@ -81,6 +81,12 @@ func TestOutside(t *testing.T) {
 		{name: "client that sent a type 3 is the handshake rules' case", facts: func(f *diagnose.OutsideFacts) {
 			f.Sequences = []*diagnose.Sequence{ntlm("203.0.113.9", 1, 3, 1)}
 		}},
+		{name: "an earlier sequence of the client closed on the challenge, a later one answered: silent", facts: func(f *diagnose.OutsideFacts) {
+			f.Sequences = []*diagnose.Sequence{ntlm("203.0.113.9", 1, 3), ntlm("203.0.113.9", 0, 1)}
+		}},
+		{name: "another client's type 3 does not answer this one", facts: func(f *diagnose.OutsideFacts) {
+			f.Sequences = []*diagnose.Sequence{ntlm("203.0.113.7", 1, 3), ntlm("203.0.113.9", 0, 1)}
+		}, want: []string{"sequence: NTLM challenge with no next leg"}, wantText: []string{"1 client(s)"}, conf: diagnose.ConfidenceLow},
 		{name: "connection sequences are not clients", facts: func(f *diagnose.OutsideFacts) {
 			s := ntlm("203.0.113.9", 0, 1)
 			s.ByConnection = true
