@@ -95,6 +95,7 @@ func (a *app) runScan(ctx context.Context, stdout, stderr io.Writer, o scanFlags
 		return ExitError, err
 	}
 	var st *state.State
+	var archives *archiveState
 	if o.State != "" {
 		var warning string
 		if st, warning, err = state.Load(o.State); err != nil {
@@ -104,12 +105,16 @@ func (a *app) runScan(ctx context.Context, stdout, stderr io.Writer, o scanFlags
 			fmt.Fprintln(stderr, "frebscan: warning:", warning)
 		}
 		st.SetClock(a.clock)
-		so.Skip, so.Defer, so.OnFile, so.Seed = st.Skip, st.Defer, st.Record, st.Seed()
+		archives = newArchiveState(st)
+		archives.options(&so)
 	}
 	r, err := scan.Run(ctx, so)
 	endProgress()
 	if err != nil {
 		return ExitError, err
+	}
+	if archives != nil {
+		archives.commit(r)
 	}
 	ro := report.Options{Style: report.Style{Width: 100}, Detail: scan.Detailer(so)}
 	var alertFailed bool

@@ -140,6 +140,9 @@ func (a *aggregator) add(o outcome) {
 	a.corr.Add(s)
 	when := t.Start
 	if when.IsZero() {
+		when = o.modTime
+	}
+	if when.IsZero() {
 		when = fileTime(o.path)
 	}
 	if !a.opts.Filter.traceMatch(t, s, when) || (a.opts.Filter.Where != nil && !o.where) {

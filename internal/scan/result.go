@@ -70,8 +70,9 @@ type Summary struct {
 	// Result.NotFREB).
 	NotFREB int `json:"notFreb"`
 	Failed  int `json:"unreadable"`
-	// Skipped counts the files that are not .xml (W3C logs, archives),
-	// not opened; Stylesheets counts IIS's freb.xsl beside the traces.
+	// Skipped counts the files that are not .xml (W3C logs, .7z) nor
+	// .zip, not opened, entries of archives included; Stylesheets counts
+	// IIS's freb.xsl beside the traces.
 	Skipped     int `json:"skipped"`
 	Stylesheets int `json:"stylesheets"`
 	// Bytes is the size of every file counted in Files.

@@ -15,6 +15,17 @@ import (
 type candidate struct {
 	path string
 	size int64
+	// member is set for an entry of an archive; the candidate then holds
+	// the archive open until done is called.
+	member *member
+}
+
+// done lets go of what the candidate holds: whoever takes a candidate
+// from the walker calls it once the file is read or left out.
+func (c candidate) done() {
+	if c.member != nil {
+		c.member.arc.release()
+	}
 }
 
 // walkEvents is what walking reports besides candidates.
@@ -55,6 +66,7 @@ func dedupe(ev walkEvents) walkEvents {
 	return walkEvents{
 		file: func(c candidate) bool {
 			if !first(read, c.path) {
+				c.done()
 				return true
 			}
 			return ev.file(c)
@@ -77,9 +89,10 @@ func isTraceName(name string) bool {
 
 // walk expands the inputs: files are taken as given (whatever their name:
 // the user named them), directories are walked recursively for .xml files
-// (other files are counted as skipped), and patterns are globbed.
+// (other files are counted as skipped), zip archives, named or found in a
+// folder, are listed entry by entry (archive.go), and patterns are globbed.
 // Directories are visited in name order so reports are stable.
-func walk(ctx context.Context, inputs []string, ev walkEvents) {
+func walk(ctx context.Context, inputs []string, al ArchiveLimits, ev walkEvents) {
 	ev = dedupe(ev)
 	for _, in := range inputs {
 		if ctx.Err() != nil {
@@ -100,16 +113,19 @@ func walk(ctx context.Context, inputs []string, ev walkEvents) {
 			paths = matches
 		}
 		for _, p := range paths {
-			if !walkOne(ctx, p, ev) {
+			if !walkOne(ctx, p, al, ev) {
 				return
 			}
 		}
 	}
 }
 
-func walkOne(ctx context.Context, root string, ev walkEvents) bool {
+func walkOne(ctx context.Context, root string, al ArchiveLimits, ev walkEvents) bool {
 	fi, err := os.Stat(root)
 	if err != nil {
+		if archive, entry, ok := SplitArchivePath(root); ok {
+			return walkArchive(archive, entry, al, ev)
+		}
 		ev.failed(root, err)
 		return true
 	}
@@ -117,6 +133,9 @@ func walkOne(ctx context.Context, root string, ev walkEvents) bool {
 		if isStylesheet(fi.Name()) {
 			ev.skipped(candidate{path: root, size: fi.Size()}, true)
 			return true
+		}
+		if isArchiveName(fi.Name()) && fi.Mode().IsRegular() {
+			return walkArchive(root, "", al, ev)
 		}
 		return ev.file(candidate{path: root, size: fi.Size()})
 	}
@@ -145,6 +164,13 @@ func walkOne(ctx context.Context, root string, ev walkEvents) bool {
 			ev.skipped(candidate{path: path}, false)
 			return nil
 		}
+		if isArchiveName(d.Name()) && d.Type().IsRegular() {
+			if !walkArchive(path, "", al, ev) {
+				cont = false
+				return filepath.SkipAll
+			}
+			return nil
+		}
 		if !isTraceName(d.Name()) {
 			ev.skipped(candidate{path: path, size: size}, isStylesheet(d.Name()))
 			return nil
@@ -165,7 +191,7 @@ func hasGlob(p string) bool { return strings.ContainsAny(p, "*?[") }
 
 // listNames hands the inputs over as they are, for scans whose traces are
 // not files (Options.Read).
-func listNames(ctx context.Context, names []string, ev walkEvents) {
+func listNames(ctx context.Context, names []string, _ ArchiveLimits, ev walkEvents) {
 	for _, n := range names {
 		if ctx.Err() != nil || !ev.file(candidate{path: n}) {
 			return
