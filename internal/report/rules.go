@@ -89,11 +89,23 @@ func writeRulesMarkdown(w io.Writer, d Document, _ Options) error {
 		}
 		b.WriteString("\n**References**\n\n")
 		for _, ref := range r.References {
-			fmt.Fprintf(&b, "- %s\n", ref)
+			fmt.Fprintf(&b, "- %s\n", mdReference(ref))
 		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// mdReference writes a reference as a Markdown link when it has one.
+func mdReference(ref string) string {
+	title, link := diagnose.SplitReference(ref)
+	switch {
+	case link == "":
+		return title
+	case title == "":
+		return "<" + link + ">"
+	}
+	return "[" + strings.NewReplacer("[", "\\[", "]", "\\]").Replace(title) + "](" + link + ")"
 }
 
 func mdEscape(s string) string { return strings.ReplaceAll(s, "|", "\\|") }
