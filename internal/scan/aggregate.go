@@ -94,6 +94,8 @@ type groupAgg struct {
 	// incidents holds each client once, the empty address included (a
 	// trace without one is still an incident).
 	incidents map[string]bool
+	// times is when the findings happened, for the group's timeline.
+	times histogram
 }
 
 func newAggregator(opts Options) *aggregator {
@@ -349,6 +351,7 @@ func (a *aggregator) addFinding(f *diagnose.Finding, row Row, s *diagnose.Subjec
 			g.LastSeen = row.Time
 		}
 	}
+	ga.times.add(row.Time, 1)
 	ga.clients.add(row.Client)
 	ga.agents.add(row.UserAgent)
 	ga.urls.add(row.Verb + " " + freb.URLPath(row.URL))
@@ -433,6 +436,7 @@ func (a *aggregator) retractSuperseded(f diagnose.Finding, row *Row) {
 			delete(a.groups, key)
 			continue
 		}
+		ga.times.add(row.Time, -1)
 		ga.clients.sub(row.Client)
 		ga.agents.sub(row.UserAgent)
 		ga.urls.sub(row.Verb + " " + freb.URLPath(row.URL))
@@ -613,6 +617,7 @@ func (a *aggregator) finish() *Result {
 		g := ga.g
 		g.Clients, g.UserAgents, g.URLs = ga.clients.top(top), ga.agents.top(top), ga.urls.top(top)
 		g.Servers, g.Vendors = ga.servers.top(top), ga.vendors.top(top)
+		g.Timeline = ga.times.timeline()
 		// The fix is the one for the vendor of the example the report
 		// shows beside it (a KEMP trace with the F5 fix misleads); the most
 		// common vendor only when the example names none.

@@ -113,10 +113,13 @@ type Group struct {
 	SeverityReason string            `json:"severityReason,omitempty"`
 	FirstSeen      time.Time         `json:"firstSeen"`
 	LastSeen       time.Time         `json:"lastSeen"`
-	Clients        []Count           `json:"clients"`
-	UserAgents     []Count           `json:"userAgents"`
-	URLs           []Count           `json:"urls"`
-	Servers        []Count           `json:"servers"`
+	// Timeline is when the findings happened (nil when no trace had a
+	// time).
+	Timeline   *Timeline `json:"timeline,omitempty"`
+	Clients    []Count   `json:"clients"`
+	UserAgents []Count   `json:"userAgents"`
+	URLs       []Count   `json:"urls"`
+	Servers    []Count   `json:"servers"`
 	// Vendors are the proxy vendors seen on the affected traces.
 	Vendors []Count `json:"vendors"`
 	// Fix is the fix for the most common vendor.
