@@ -19,16 +19,45 @@ import (
 type limitFlags struct {
 	fileSize, eventSize string
 	headers             int
+	archiveSize         string
+	archiveRatio        int64
+	archiveEntries      int
 }
 
 func (l *limitFlags) register(f *pflag.FlagSet) {
 	f.StringVar(&l.fileSize, "max-file-size", formatSize(scan.DefaultMaxFileSize), "read at most this much of one file (0: no limit); the rest is skipped with a warning")
 	f.StringVar(&l.eventSize, "max-event-size", formatSize(freb.DefaultMaxEventSize), "largest <Event> held in memory; a larger one is skipped with a warning")
 	f.IntVar(&l.headers, "max-headers", freb.DefaultMaxHeaders, "headers kept per header block; the rest are dropped with a warning")
+	f.StringVar(&l.archiveSize, "max-archive-size", formatSize(scan.DefaultMaxArchiveSize), "uncompressed bytes read from one .zip, all entries together; entries past it are not read (an error names them)")
+	f.Int64Var(&l.archiveRatio, "max-archive-ratio", scan.DefaultMaxArchiveRatio, "times an entry of a .zip may expand when decompressed (zip bomb guard); a larger entry is not read")
+	f.IntVar(&l.archiveEntries, "max-archive-entries", scan.DefaultMaxArchiveEntries, "entries a .zip may hold; a larger archive is not read")
 }
 
 func (l *limitFlags) parse() (scan.Limits, error) {
-	return parseLimits(l.fileSize, l.eventSize, l.headers)
+	lim, err := parseLimits(l.fileSize, l.eventSize, l.headers)
+	if err != nil {
+		return lim, err
+	}
+	lim.Archive, err = parseArchiveLimits(l.archiveSize, l.archiveRatio, l.archiveEntries)
+	return lim, err
+}
+
+// parseArchiveLimits reads the --max-archive-* flags. Each must be
+// positive: an archive without limits is what a zip bomb needs.
+func parseArchiveLimits(size string, ratio int64, entries int) (scan.ArchiveLimits, error) {
+	var l scan.ArchiveLimits
+	n, err := parseSize(size)
+	switch {
+	case err != nil:
+		return l, fmt.Errorf("--max-archive-size: %w", err)
+	case n <= 0:
+		return l, fmt.Errorf("--max-archive-size must be more than 0 (the default is %s)", formatSize(scan.DefaultMaxArchiveSize))
+	case ratio <= 0:
+		return l, fmt.Errorf("--max-archive-ratio must be 1 or more (the default is %d)", scan.DefaultMaxArchiveRatio)
+	case entries <= 0:
+		return l, fmt.Errorf("--max-archive-entries must be 1 or more (the default is %d)", scan.DefaultMaxArchiveEntries)
+	}
+	return scan.ArchiveLimits{MaxSize: n, MaxRatio: ratio, MaxEntries: entries}, nil
 }
 
 // formatSize writes a size the way parseSize reads it: 1GB, 64MB.

@@ -107,6 +107,7 @@ func (a *app) runScan(ctx context.Context, stdout, stderr io.Writer, o scanFlags
 		return ExitError, err
 	}
 	var st *state.State
+	var archives *archiveState
 	if o.State != "" {
 		var warning string
 		if st, warning, err = state.Load(o.State); err != nil {
@@ -116,7 +117,8 @@ func (a *app) runScan(ctx context.Context, stdout, stderr io.Writer, o scanFlags
 			fmt.Fprintln(stderr, "frebscan: warning:", warning)
 		}
 		st.SetClock(a.clock)
-		so.Skip, so.Defer, so.OnFile, so.Seed = st.Skip, st.Defer, st.Record, st.Seed()
+		archives = newArchiveState(st)
+		archives.options(&so)
 	}
 	o.rowsFor(&so)
 	softMemoryLimit()
@@ -126,6 +128,9 @@ func (a *app) runScan(ctx context.Context, stdout, stderr io.Writer, o scanFlags
 		return ExitError, err
 	}
 	defer r.Close()
+	if archives != nil {
+		archives.commit(r)
+	}
 	// Failures the traces cannot contain are judged on the whole result
 	// (statuses, findings, sequences), before any report or alert.
 	r.Outside = rules.Outside(symptoms, r.OutsideFacts())

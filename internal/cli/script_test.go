@@ -1,7 +1,10 @@
 package cli
 
 import (
+	"archive/zip"
+	"bytes"
 	"errors"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -25,6 +28,8 @@ import (
 //	                               it exits with CODE (1 findings, 2 error)
 //	utf16 FILE OUT                 decode FILE, which must be UTF-16LE with
 //	                               a byte-order mark, into OUT as UTF-8
+//	zip OUT DIR [PREFIX]           write OUT, a zip (deflate) of DIR's files,
+//	                               their names under PREFIX/ in the archive
 func TestScript(t *testing.T) {
 	t.Parallel()
 	samples, err := filepath.Abs(filepath.Join("..", "..", "samples"))
@@ -42,6 +47,7 @@ func TestScript(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"status": scriptStatus,
 			"utf16":  scriptUTF16,
+			"zip":    scriptZip,
 		},
 	})
 }
@@ -77,4 +83,38 @@ func scriptUTF16(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("%s is not UTF-16LE with a byte-order mark: %v", args[0], err)
 	}
 	ts.Check(os.WriteFile(ts.MkAbs(args[1]), text, 0o644))
+}
+
+func scriptZip(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 || len(args) > 3 {
+		ts.Fatalf("usage: zip OUT DIR [PREFIX]")
+	}
+	prefix := ""
+	if len(args) == 3 {
+		prefix = args[2] + "/"
+	}
+	var buf bytes.Buffer
+	w := zip.NewWriter(&buf)
+	root := ts.MkAbs(args[1])
+	ts.Check(filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(root, p)
+		if err != nil {
+			return err
+		}
+		fw, err := w.CreateHeader(&zip.FileHeader{Name: prefix + filepath.ToSlash(rel), Method: zip.Deflate})
+		if err != nil {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		_, err = fw.Write(b)
+		return err
+	}))
+	ts.Check(w.Close())
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), buf.Bytes(), 0o644))
 }

@@ -136,3 +136,21 @@ func TestEngineKeepsOnePrimaryExplanation(t *testing.T) {
 		})
 	}
 }
+
+func TestSplitReference(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ ref, title, link string }{
+		{"KB 943891: IIS HTTP status codes (403.14) — https://learn.microsoft.com/x/http-status-code", "KB 943891: IIS HTTP status codes (403.14)", "https://learn.microsoft.com/x/http-status-code"},
+		{"https://mskb.pkisolutions.com/kb/896861", "", "https://mskb.pkisolutions.com/kb/896861"},
+		{"RFC 7231 §5.1.1 Expect (100-continue)", "RFC 7231 §5.1.1 Expect (100-continue)", ""},
+		{"URL Rewrite — https://learn.microsoft.com/a/ee215207(v=ws.10)", "URL Rewrite", "https://learn.microsoft.com/a/ee215207(v=ws.10)"},
+		{"see file:///etc/passwd", "see file:///etc/passwd", ""},
+		{"host only https://", "host only https://", ""},
+		{"", "", ""},
+	} {
+		title, link := SplitReference(tc.ref)
+		if title != tc.title || link != tc.link {
+			t.Errorf("SplitReference(%q) = %q, %q; want %q, %q", tc.ref, title, link, tc.title, tc.link)
+		}
+	}
+}

@@ -20,6 +20,7 @@ package diagnose
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"sort"
 	"strings"
 	"time"
@@ -100,8 +101,9 @@ type Rule struct {
 	// vendor is known (keys are fingerprint vendor names).
 	Fix         string
 	VendorFixes map[string]string
-	// References are sources for the explanation and fix, links where
-	// there is one.
+	// References are sources for the explanation and fix: a title, a
+	// link, or a title then " — " and a link (SplitReference), so every
+	// format can show the title and make the link a link.
 	References []string
 	// Supersedes lists the IDs of more generic rules this rule explains
 	// better: when both fire on one trace, only this rule's finding is
@@ -203,4 +205,19 @@ type Finding struct {
 	// When is the time of the trace the finding is reported on, set by
 	// the scan to choose examples by a stated order.
 	When time.Time `json:"-"`
+}
+
+// SplitReference splits a rule reference into its title and link (either
+// may be empty): the link is the reference's last word when that is an
+// http(s) URL, and the title is what comes before it, without the " — "
+// that separates them.
+func SplitReference(ref string) (title, link string) {
+	ref = strings.TrimSpace(ref)
+	i := strings.LastIndexAny(ref, " \t")
+	last := ref[i+1:]
+	u, err := url.Parse(last)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return ref, ""
+	}
+	return strings.TrimRight(strings.TrimSpace(ref[:i+1]), " —-:"), last
 }

@@ -147,3 +147,59 @@ func humanDuration(d time.Duration) string {
 	}
 	return fmt.Sprintf("%d-minute", d/time.Minute)
 }
+
+// htmlGroupTimeline is one finding group's occurrences over time: bars
+// scaled to the group's own span and peak, not the scan's, so a burst of
+// a few minutes in a scan of years keeps its shape.
+type htmlGroupTimeline struct {
+	W, H    int
+	Rects   []htmlRect
+	From    string
+	To      string
+	Slice   string
+	Peak    int
+	Summary string
+}
+
+// groupTimelineChart draws a group's timeline; nil when it has fewer than
+// two slices (the group's "seen" time says all there is).
+func groupTimelineChart(tl *scan.Timeline) *htmlGroupTimeline {
+	if tl == nil || len(tl.Counts) < 2 {
+		return nil
+	}
+	const colW, gap, height = 10.0, 2.0, 40.0
+	step := tl.Step()
+	peak, peakAt, total := 0, 0, 0
+	for i, n := range tl.Counts {
+		total += n
+		if n > peak {
+			peak, peakAt = n, i
+		}
+	}
+	layout := sliceLayout(step)
+	c := &htmlGroupTimeline{W: int(colW) * len(tl.Counts), H: int(height), Peak: peak, Slice: humanDuration(step)}
+	for i, n := range tl.Counts {
+		if n == 0 {
+			continue
+		}
+		// A slice of one finding under a peak of hundreds stays visible.
+		h := max(height*float64(n)/float64(peak), 3)
+		start := tl.Start.Add(step * time.Duration(i))
+		c.Rects = append(c.Rects, htmlRect{X: fmt.Sprintf("%.1f", float64(i)*colW+gap/2), Y: fmt.Sprintf("%.2f", height-h),
+			W: fmt.Sprintf("%.1f", colW-gap), H: fmt.Sprintf("%.2f", h),
+			Title: fmt.Sprintf("%s UTC: %d finding%s", start.UTC().Format(layout), n, plural(n))})
+	}
+	end := tl.Start.Add(step * time.Duration(len(tl.Counts)))
+	c.From, c.To = tl.Start.UTC().Format(layout), end.UTC().Format(layout)+" UTC"
+	c.Summary = fmt.Sprintf("%d finding%s from %s to %s in %s slices; the most, %d, in the slice from %s",
+		total, plural(total), c.From, c.To, c.Slice, peak, tl.Start.Add(step*time.Duration(peakAt)).UTC().Format(layout))
+	return c
+}
+
+// sliceLayout writes slice starts as precisely as the slices need.
+func sliceLayout(step time.Duration) string {
+	if step >= 24*time.Hour {
+		return "2006-01-02"
+	}
+	return "2006-01-02 15:04"
+}

@@ -93,6 +93,8 @@ type htmlGroup struct {
 	SeverityNote string
 	// HeadersOf names the trace the header panel shows.
 	HeadersOf string
+	// When is the group's timeline chart, nil for a single time slice.
+	When *htmlGroupTimeline
 }
 
 type htmlExample struct {
@@ -164,7 +166,7 @@ func buildPage(r *scan.Result, opts Options) *htmlPage {
 	p.Rows = make([]htmlRow, len(r.Traces))
 	details := p.addDetails(r, opts)
 	for _, g := range r.Findings {
-		hg := htmlGroup{Group: g, ID: "f-" + g.Rule, Seen: seen(g.FirstSeen, g.LastSeen), FixVendor: fixVendor(g), Explanation: g.Explanation, SeverityNote: severityNote(&g)}
+		hg := htmlGroup{Group: g, ID: "f-" + g.Rule, Seen: seen(g.FirstSeen, g.LastSeen), FixVendor: fixVendor(g), Explanation: g.Explanation, SeverityNote: severityNote(&g), When: groupTimelineChart(g.Timeline)}
 		if g.Severity == diagnose.Info {
 			hg.ID += "-info"
 		}

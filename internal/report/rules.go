@@ -89,7 +89,7 @@ func writeRulesMarkdown(w io.Writer, d Document, _ Options) error {
 		}
 		b.WriteString("\n**References**\n\n")
 		for _, ref := range r.References {
-			fmt.Fprintf(&b, "- %s\n", ref)
+			fmt.Fprintf(&b, "- %s\n", mdReference(ref))
 		}
 	}
 	outsideGuideMarkdown(&b, d.Outside)
@@ -117,10 +117,22 @@ func outsideGuideMarkdown(b *strings.Builder, notes []diagnose.OutsideNote) {
 		if len(n.References) > 0 {
 			b.WriteString("\n**References**\n\n")
 			for _, ref := range n.References {
-				fmt.Fprintf(b, "- %s\n", ref)
+				fmt.Fprintf(b, "- %s\n", mdReference(ref))
 			}
 		}
 	}
+}
+
+// mdReference writes a reference as a Markdown link when it has one.
+func mdReference(ref string) string {
+	title, link := diagnose.SplitReference(ref)
+	switch {
+	case link == "":
+		return title
+	case title == "":
+		return "<" + link + ">"
+	}
+	return "[" + strings.NewReplacer("[", "\\[", "]", "\\]").Replace(title) + "](" + link + ")"
 }
 
 func mdEscape(s string) string { return strings.ReplaceAll(s, "|", "\\|") }

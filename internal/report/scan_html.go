@@ -68,6 +68,17 @@ var htmlFuncs = template.FuncMap{
 	"sevclass": func(s diagnose.Severity) string { return "sev-" + s.String() },
 	"paras":    prose,
 	"plural":   plural,
+	"ref":      refLink,
+}
+
+// refLink makes a rule reference a link when it has one, titled with its
+// title or, for a bare link, the link itself.
+func refLink(ref string) htmlLink {
+	title, link := diagnose.SplitReference(ref)
+	if title == "" {
+		title = link
+	}
+	return htmlLink{Text: title, Href: link}
 }
 
 // htmlDoc is the template's data: the page and the assets to inline.

@@ -140,6 +140,20 @@ func TestHTMLSamples(t *testing.T) {
 	if strings.Contains(html, "Full details (request summary") {
 		t.Error("a small scan should not say details were left out")
 	}
+	// Rule references with a link are links, titled with their title;
+	// the link text never shows the " — " that separates the two.
+	for _, want := range []string{
+		`<a href="https://learn.microsoft.com/en-us/troubleshoot/developer/webapps/iis/www-administration-management/http-status-code" rel="noreferrer">KB 943891: IIS HTTP status codes`,
+		`<a href="https://github.com/curl/curl/pull/363" rel="noreferrer">curl PR #363:`,
+		`<a href="https://mskb.pkisolutions.com/kb/896861" rel="noreferrer">https://mskb.pkisolutions.com/kb/896861</a>`,
+	} {
+		if !strings.Contains(html, want) {
+			t.Errorf("page lacks the reference link %q", want)
+		}
+	}
+	if strings.Contains(html, " — https://") {
+		t.Error("a reference's link is shown as text")
+	}
 }
 
 // TestHTMLListsSkippedFiles: .xml files that are not traces are listed by

@@ -105,6 +105,8 @@ type groupAgg struct {
 	// incidents counts each client once, the empty address included (a
 	// trace without one is still an incident).
 	incidents *distinct
+	// times is when the findings happened, for the group's timeline.
+	times histogram
 }
 
 func newAggregator(opts Options) *aggregator {
@@ -171,6 +173,9 @@ func (a *aggregator) add(o outcome) {
 func (a *aggregator) match(o outcome, open int) {
 	t, s := o.trace, o.subject
 	when := t.Start
+	if when.IsZero() {
+		when = o.modTime
+	}
 	if when.IsZero() {
 		when = fileTime(o.path)
 	}
@@ -426,6 +431,7 @@ func (a *aggregator) addFinding(f *diagnose.Finding, row Row, vendor string) {
 			g.LastSeen = row.Time
 		}
 	}
+	ga.times.add(row.Time, 1)
 	ga.clients.add(row.Client)
 	ga.agents.add(row.UserAgent)
 	ga.urls.add(row.Verb + " " + freb.URLPath(row.URL))
@@ -720,6 +726,7 @@ func (a *aggregator) group(ga *groupAgg, top int) Group {
 	g.Incidents = ga.incidents.count()
 	g.Clients, g.UserAgents, g.URLs = ga.clients.top(top), ga.agents.top(top), ga.urls.top(top)
 	g.Servers, g.Vendors = ga.servers.top(top), ga.vendors.top(top)
+	g.Timeline = ga.times.timeline()
 	g.Approximate = ga.incidents.approximate || ga.clients.approximate || ga.agents.approximate || ga.urls.approximate ||
 		ga.servers.approximate || ga.vendors.approximate
 	// The fix is the one for the vendor of the example the report

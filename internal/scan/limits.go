@@ -11,12 +11,14 @@ import (
 const DefaultMaxFileSize = 1 << 30
 
 // Limits bound what one file may cost (--max-file-size, --max-event-size,
-// --max-headers); docs/SECURITY.md explains them. Zero values mean the
-// reader's defaults, and for MaxFileSize no limit.
+// --max-headers) and what one zip archive may cost (--max-archive-*);
+// docs/SECURITY.md explains them. Zero values mean the reader's defaults,
+// and for MaxFileSize no limit.
 type Limits struct {
 	MaxFileSize  int64
 	MaxEventSize int
 	MaxHeaders   int
+	Archive      ArchiveLimits
 }
 
 // Apply sets the limits on reader options.

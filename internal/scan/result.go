@@ -110,8 +110,9 @@ type Summary struct {
 	// Result.NotFREB).
 	NotFREB int `json:"notFreb"`
 	Failed  int `json:"unreadable"`
-	// Skipped counts the files that are not .xml (W3C logs, archives),
-	// not opened; Stylesheets counts IIS's freb.xsl beside the traces.
+	// Skipped counts the files that are not .xml (W3C logs, .7z) nor
+	// .zip, not opened, entries of archives included; Stylesheets counts
+	// IIS's freb.xsl beside the traces.
 	Skipped     int `json:"skipped"`
 	Stylesheets int `json:"stylesheets"`
 	// Bytes is the size of every file counted in Files.
@@ -156,10 +157,13 @@ type Group struct {
 	SeverityReason string            `json:"severityReason,omitempty"`
 	FirstSeen      time.Time         `json:"firstSeen"`
 	LastSeen       time.Time         `json:"lastSeen"`
-	Clients        []Count           `json:"clients"`
-	UserAgents     []Count           `json:"userAgents"`
-	URLs           []Count           `json:"urls"`
-	Servers        []Count           `json:"servers"`
+	// Timeline is when the findings happened (nil when no trace had a
+	// time).
+	Timeline   *Timeline `json:"timeline,omitempty"`
+	Clients    []Count   `json:"clients"`
+	UserAgents []Count   `json:"userAgents"`
+	URLs       []Count   `json:"urls"`
+	Servers    []Count   `json:"servers"`
 	// Vendors are the proxy vendors seen on the affected traces.
 	Vendors []Count `json:"vendors"`
 	// Fix is the fix for the most common vendor.

@@ -108,6 +108,9 @@ type outcome struct {
 	// because it reads the file again.
 	where bool
 	err   error
+	// modTime is an archive entry's modification time, the trace's time
+	// when it records none (files have theirs on disk).
+	modTime time.Time
 }
 
 // Run scans the inputs. It returns an error only when the scan could not
@@ -138,8 +141,8 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	var total int
 	var totalBytes int64
 	if opts.Progress != nil {
-		walk(ctx, opts.Inputs, walkEvents{
-			file:    func(c candidate) bool { total++; totalBytes += c.size; return true },
+		walk(ctx, opts.Inputs, opts.Limits.Archive, walkEvents{
+			file:    func(c candidate) bool { total++; totalBytes += c.size; c.done(); return true },
 			skipped: func(candidate, bool) {},
 			failed:  func(string, error) {},
 		})
@@ -158,9 +161,10 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	go func() {
 		defer close(paths)
 		n := 0
-		walk(ctx, opts.Inputs, walkEvents{
+		walk(ctx, opts.Inputs, opts.Limits.Archive, walkEvents{
 			file: func(c candidate) bool {
 				if opts.Skip != nil && opts.Skip(c.path, c.info) {
+					c.done()
 					failMu.Lock()
 					unchanged++
 					failMu.Unlock()
@@ -169,6 +173,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 				select {
 				case tokens <- struct{}{}:
 				case <-ctx.Done():
+					c.done()
 					return false
 				}
 				paths <- job{seq: n, c: c}
@@ -200,7 +205,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		go func() {
 			defer wg.Done()
 			for j := range paths {
-				o := d.file(j.c.path, j.c.size)
+				o := d.candidate(j.c)
 				o.seq = j.seq
 				results <- o
 			}
@@ -274,12 +279,13 @@ type diagnoser struct {
 	where    *freb.Where
 	keep     bool
 	readFn   func(string) (*freb.Trace, int64, error)
+	archive  ArchiveLimits
 }
 
 func newDiagnoser(opts Options) *diagnoser {
 	read := freb.Options{SlowSteps: 5, Reader: opts.Reader, KeepEvents: opts.KeepTraces && !opts.SkipEvents}
 	opts.Limits.Apply(&read)
-	return &diagnoser{read: read, settings: opts.Settings, engine: opts.Engine, where: opts.Filter.Where, keep: opts.KeepTraces, readFn: opts.Read}
+	return &diagnoser{read: read, settings: opts.Settings, engine: opts.Engine, where: opts.Filter.Where, keep: opts.KeepTraces, readFn: opts.Read, archive: opts.Limits.Archive}
 }
 
 // DefaultDetailBudget is how many bytes of events (freb.EventSize)
@@ -310,6 +316,46 @@ func Detailer(opts Options) func(path string) (*DiagnosedTrace, error) {
 	}
 }
 
+// candidate reads and diagnoses what the walker found, and lets go of it.
+func (d *diagnoser) candidate(c candidate) outcome {
+	defer c.done()
+	if c.member != nil {
+		return d.member(c.path, c.size, c.member)
+	}
+	return d.file(c.path, c.size)
+}
+
+// member reads and diagnoses an archive entry, streamed from the archive.
+// An archive limit or damage found while decompressing fails the entry,
+// whatever the reader made of the bytes before it.
+func (d *diagnoser) member(path string, size int64, m *member) outcome {
+	o := outcome{path: path, size: size, modTime: m.file.Modified.UTC()}
+	r, err := m.open()
+	if err != nil {
+		o.err = fmt.Errorf("%s: %w", path, err)
+		return o
+	}
+	t, err := freb.Read(r, path, d.read)
+	r.Close()
+	switch {
+	case r.fail != nil:
+		o.err = fmt.Errorf("%s: %w", path, r.fail)
+		return o
+	case err != nil:
+		o.err = err
+		return o
+	}
+	o.trace = t
+	d.diagnose(&o)
+	if d.where != nil {
+		if r, err := m.open(); err == nil {
+			o.where = d.where.Match(r)
+			r.Close()
+		}
+	}
+	return o
+}
+
 // file reads and diagnoses one file. Unless traces are kept, the trace is
 // read without events, so memory per file stays small.
 func (d *diagnoser) file(path string, size int64) outcome {
@@ -326,6 +372,9 @@ func (d *diagnoser) file(path string, size int64) outcome {
 	// device could be read forever.
 	fi, err := os.Stat(path)
 	if err != nil {
+		if archive, entry, ok := SplitArchivePath(path); ok {
+			return d.entry(archive, entry)
+		}
 		o.err = err
 		return o
 	}
@@ -352,6 +401,18 @@ func (d *diagnoser) file(path string, size int64) outcome {
 	if d.where != nil {
 		o.where = d.where.MatchFile(path)
 	}
+	return o
+}
+
+// entry reads one archive entry on its own (Detailer, for a trace a
+// report expands), through the walker so it meets the same limits.
+func (d *diagnoser) entry(archive, name string) outcome {
+	o := outcome{path: entryPath(archive, name)}
+	walkArchive(archive, name, d.archive, walkEvents{
+		file:    func(c candidate) bool { o = d.candidate(c); return true },
+		skipped: func(c candidate, _ bool) { o.err = fmt.Errorf("%s: not a trace (frebscan reads .xml entries)", c.path) },
+		failed:  func(_ string, err error) { o.err = err },
+	})
 	return o
 }
 

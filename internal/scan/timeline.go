@@ -2,6 +2,7 @@ package scan
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"time"
 
@@ -132,3 +133,97 @@ func fileTime(path string) time.Time {
 }
 
 func redactURL(u string) string { return redact.URL(u) }
+
+// Timeline is when one finding group's occurrences happened: Counts[i]
+// findings in the slice that starts at Start + i×Step. The slices span the
+// group's own first to last occurrence, so a burst of two minutes inside a
+// scan of two years still shows its shape; counts are exact.
+type Timeline struct {
+	Start       time.Time `json:"start"`
+	StepSeconds int64     `json:"stepSeconds"`
+	Counts      []int     `json:"counts"`
+}
+
+// Step is the length of one slice.
+func (t *Timeline) Step() time.Duration { return time.Duration(t.StepSeconds) * time.Second }
+
+// histogramSteps are the slice lengths a group's timeline may use. Each
+// divides the next and time.Truncate aligns them on the same origin, so
+// counts kept at one length add up exactly into the next (unlike
+// bucketSizes, whose week and 30 days do not nest).
+var histogramSteps = []time.Duration{time.Minute, 5 * time.Minute, 15 * time.Minute, time.Hour, 6 * time.Hour, 24 * time.Hour,
+	5 * 24 * time.Hour, 30 * 24 * time.Hour, 90 * 24 * time.Hour, 360 * 24 * time.Hour, 1800 * 24 * time.Hour, 18000 * 24 * time.Hour}
+
+const (
+	// histogramKeep bounds the slices a group holds while scanning: past
+	// it, every slice is merged into the next length. A group costs at
+	// most this many map entries however many findings it has.
+	histogramKeep = 256
+	// groupTimelineSlices bounds the slices of the chart.
+	groupTimelineSlices = 40
+)
+
+// histogram counts occurrence times in slices of histogramSteps[level],
+// merging into longer slices as it grows; the zero value is ready.
+type histogram struct {
+	level int
+	// counts are keyed by the slice's start in Unix seconds: a time.Time
+	// key would tell the same instant in two locations apart.
+	counts map[int64]int
+}
+
+func (h *histogram) step() time.Duration { return histogramSteps[h.level] }
+
+func (h *histogram) add(t time.Time, n int) {
+	if t.IsZero() {
+		return
+	}
+	if h.counts == nil {
+		h.counts = map[int64]int{}
+	}
+	k := t.Truncate(h.step()).Unix()
+	if h.counts[k] += n; h.counts[k] <= 0 {
+		delete(h.counts, k)
+	}
+	for len(h.counts) > histogramKeep && h.level < len(histogramSteps)-1 {
+		h.coarsen()
+	}
+}
+
+// coarsen merges every slice into the next length.
+func (h *histogram) coarsen() {
+	h.level++
+	merged := make(map[int64]int, len(h.counts))
+	for k, n := range h.counts {
+		merged[time.Unix(k, 0).Truncate(h.step()).Unix()] += n
+	}
+	h.counts = merged
+}
+
+// timeline returns the counts in at most groupTimelineSlices slices from
+// the first occurrence to the last, or nil when no occurrence had a time.
+func (h *histogram) timeline() *Timeline {
+	if len(h.counts) == 0 {
+		return nil
+	}
+	c := histogram{level: h.level, counts: make(map[int64]int, len(h.counts))}
+	for k, n := range h.counts {
+		c.counts[k] = n
+	}
+	for {
+		first, last := int64(math.MaxInt64), int64(math.MinInt64)
+		for k := range c.counts {
+			first, last = min(first, k), max(last, k)
+		}
+		step := int64(c.step() / time.Second)
+		n := int((last-first)/step) + 1
+		if n <= groupTimelineSlices || c.level == len(histogramSteps)-1 {
+			out := &Timeline{Start: time.Unix(first, 0).UTC(), StepSeconds: step, Counts: make([]int, n)}
+			for k, v := range c.counts {
+				out.Counts[(k-first)/step] = v
+			}
+			return out
+		}
+		c.coarsen()
+	}
+}

@@ -19,6 +19,17 @@ type candidate struct {
 	// (nil for a file named directly): a scheduled run decides from it
 	// whether the file is unchanged without a second stat.
 	info fs.FileInfo
+	// member is set for an entry of an archive; the candidate then holds
+	// the archive open until done is called.
+	member *member
+}
+
+// done lets go of what the candidate holds: whoever takes a candidate
+// from the walker calls it once the file is read or left out.
+func (c candidate) done() {
+	if c.member != nil {
+		c.member.arc.release()
+	}
 }
 
 // walkEvents is what walking reports besides candidates.
@@ -59,6 +70,7 @@ func dedupe(ev walkEvents) walkEvents {
 	return walkEvents{
 		file: func(c candidate) bool {
 			if !first(read, c.path) {
+				c.done()
 				return true
 			}
 			return ev.file(c)
@@ -81,9 +93,10 @@ func isTraceName(name string) bool {
 
 // walk expands the inputs: files are taken as given (whatever their name:
 // the user named them), directories are walked recursively for .xml files
-// (other files are counted as skipped), and patterns are globbed.
+// (other files are counted as skipped), zip archives, named or found in a
+// folder, are listed entry by entry (archive.go), and patterns are globbed.
 // Directories are visited in name order so reports are stable.
-func walk(ctx context.Context, inputs []string, ev walkEvents) {
+func walk(ctx context.Context, inputs []string, al ArchiveLimits, ev walkEvents) {
 	// One folder or file walks each path once: the memory of paths seen
 	// (which grows with the tree) is only for inputs that may overlap.
 	if len(inputs) > 1 || (len(inputs) == 1 && hasGlob(inputs[0])) {
@@ -108,16 +121,19 @@ func walk(ctx context.Context, inputs []string, ev walkEvents) {
 			paths = matches
 		}
 		for _, p := range paths {
-			if !walkOne(ctx, p, ev) {
+			if !walkOne(ctx, p, al, ev) {
 				return
 			}
 		}
 	}
 }
 
-func walkOne(ctx context.Context, root string, ev walkEvents) bool {
+func walkOne(ctx context.Context, root string, al ArchiveLimits, ev walkEvents) bool {
 	fi, err := os.Stat(root)
 	if err != nil {
+		if archive, entry, ok := SplitArchivePath(root); ok {
+			return walkArchive(archive, entry, al, ev)
+		}
 		ev.failed(root, err)
 		return true
 	}
@@ -125,6 +141,9 @@ func walkOne(ctx context.Context, root string, ev walkEvents) bool {
 		if isStylesheet(fi.Name()) {
 			ev.skipped(candidate{path: root, size: fi.Size()}, true)
 			return true
+		}
+		if isArchiveName(fi.Name()) && fi.Mode().IsRegular() {
+			return walkArchive(root, "", al, ev)
 		}
 		return ev.file(candidate{path: root, size: fi.Size()})
 	}
@@ -156,6 +175,13 @@ func walkOne(ctx context.Context, root string, ev walkEvents) bool {
 			ev.skipped(candidate{path: path}, false)
 			return nil
 		}
+		if isArchiveName(d.Name()) && d.Type().IsRegular() {
+			if !walkArchive(path, "", al, ev) {
+				cont = false
+				return filepath.SkipAll
+			}
+			return nil
+		}
 		if !isTraceName(d.Name()) {
 			ev.skipped(candidate{path: path, size: size}, isStylesheet(d.Name()))
 			return nil
@@ -176,7 +202,7 @@ func hasGlob(p string) bool { return strings.ContainsAny(p, "*?[") }
 
 // listNames hands the inputs over as they are, for scans whose traces are
 // not files (Options.Read).
-func listNames(ctx context.Context, names []string, ev walkEvents) {
+func listNames(ctx context.Context, names []string, _ ArchiveLimits, ev walkEvents) {
 	for _, n := range names {
 		if ctx.Err() != nil || !ev.file(candidate{path: n}) {
 			return

@@ -33,7 +33,7 @@ the limit (serverRuntime appConcurrentRequestLimit, processModel/requestQueueLim
 FastCGI queueLength) after checking why requests pile up. Point the load balancer
 health check at a URL served by the same application pool.`,
 		References: []string{
-			"KB 943891: IIS HTTP status codes (503.0, 503.2, 503.3, 503.4)",
+			"KB 943891: IIS HTTP status codes (503.0, 503.2, 503.3, 503.4) — https://learn.microsoft.com/en-us/troubleshoot/developer/webapps/iis/www-administration-management/http-status-code",
 			"IIS: rapid-fail protection; WAS events 5002 and 5011",
 		},
 		Trace: func(s *diagnose.Subject) *diagnose.Match {

@@ -36,8 +36,8 @@ folder) or read the Application event log (source "IIS AspNetCore Module V2"),
 check the Hosting Bundle matches the app's runtime, the pool's bitness and
 startupTimeLimit; run "dotnet <app>.dll" in the site folder to see the error.`,
 		References: []string{
-			"Microsoft: Troubleshoot ASP.NET Core on Azure App Service and IIS (500.30–500.38, 502.5)",
-			"Microsoft: ASP.NET Core Module (ANCM) configuration reference (stdoutLogEnabled, startupTimeLimit)",
+			"Microsoft: Troubleshoot ASP.NET Core on Azure App Service and IIS (500.30–500.38, 502.5) — https://docs.microsoft.com/en-us/aspnet/core/test/troubleshoot-azure-iis",
+			"Microsoft: ASP.NET Core Module (ANCM) configuration reference (stdoutLogEnabled, startupTimeLimit) — https://learn.microsoft.com/aspnet/core/host-and-deploy/aspnet-core-module",
 			"NuGet: Microsoft.CodeDom.Providers.DotNetCompilerPlatform (bin\\roslyn)",
 		},
 		Trace: func(s *diagnose.Subject) *diagnose.Match {

@@ -32,7 +32,7 @@ preloadEnabled="true" with the pool's startMode="AlwaysRunning" (add
 or disable the pool's idleTimeout, schedule recycles off-hours, and precompile the
 site (aspnet_compiler, "Precompile during publishing") so pages are not compiled on
 first use.`,
-		References:  []string{"Microsoft: IIS 8.0 Application Initialization", "Microsoft: ASP.NET precompilation overview"},
+		References:  []string{"Microsoft: IIS 8.0 Application Initialization — https://learn.microsoft.com/en-us/iis/configuration/system.webserver/applicationinitialization", "Microsoft: ASP.NET precompilation overview"},
 		Performance: true,
 		Trace: func(s *diagnose.Subject) *diagnose.Match {
 			st, what, ok := warmupStep(s)

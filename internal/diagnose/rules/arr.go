@@ -13,7 +13,7 @@ import (
 func arrRule(id, title string, code uint32, sub int, explanation, fix string, looks ...string) *diagnose.Rule {
 	refs := []string{
 		"Microsoft: Troubleshooting 502 errors in ARR (502.3 / 502.4 and WinHTTP error codes)",
-		"KB 943891: IIS HTTP status codes (502.x)",
+		"KB 943891: IIS HTTP status codes (502.x) — https://learn.microsoft.com/en-us/troubleshoot/developer/webapps/iis/www-administration-management/http-status-code",
 	}
 	return &diagnose.Rule{
 		ID:          id,

@@ -35,8 +35,8 @@ authentication providers (windowsAuthentication providers Negotiate/NTLM,
 anonymous off/on as intended) with what clients send. 401.3: grant the
 application pool identity / users Read on the content folder.`,
 		References: []string{
-			"KB 943891: IIS HTTP status codes (401 substatus)",
-			"SSPI SEC_E_LOGON_DENIED (0x8009030C)",
+			"KB 943891: IIS HTTP status codes (401 substatus) — https://learn.microsoft.com/en-us/troubleshoot/developer/webapps/iis/www-administration-management/http-status-code",
+			"SSPI SEC_E_LOGON_DENIED (0x8009030C) — https://learn.microsoft.com/en-us/windows/desktop/api/sspi/nf-sspi-acceptsecuritycontext",
 			"https://learn.microsoft.com/en-us/windows/win32/secauthn/sspi-status-codes",
 			"https://learn.microsoft.com/archive/blogs/david.wang/howto-diagnose-401-x-http-errors-on-iis",
 		},

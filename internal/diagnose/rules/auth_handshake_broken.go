@@ -69,9 +69,9 @@ target). Use a Network Load Balancer with a TCP (or TLS passthrough) listener fo
 		References: []string{
 			"https://techcommunity.microsoft.com/t5/iis-support-blog/401-1-2148074248-in-iis-logs-behind-a-load-balancer-with/ba-p/2428459",
 			"MS-NLMP: NTLM is connection-oriented over HTTP",
-			"traefik PR #10405: IIS needs the same back-end connection for the whole NTLM/Kerberos negotiation",
-			"SSPI SEC_E_INVALID_TOKEN (0x80090308)",
-			"https://learn.microsoft.com/en-us/azure/application-gateway/configuration-http-settings (Dedicated backend connection)",
+			"traefik PR #10405: IIS needs the same back-end connection for the whole NTLM/Kerberos negotiation — https://github.com/traefik/traefik/pull/10405",
+			"SSPI SEC_E_INVALID_TOKEN (0x80090308) — https://learn.microsoft.com/en-us/windows/desktop/api/sspi/nf-sspi-acceptsecuritycontext",
+			"Azure Application Gateway backend settings: Dedicated backend connection — https://learn.microsoft.com/en-us/azure/application-gateway/configuration-http-settings",
 			"https://docs.aws.amazon.com/whitepapers/latest/replatform-dotnet-apps-with-windows-containers/using-a-load-balancer-with-windows-authentication.html",
 			"https://github.com/dotnet/yarp/issues/1097",
 			"https://mailman.nginx.org/pipermail/nginx/2022-November/KWOMUMMDUJERP5QRAMJYLYE2QAF2URWO.html",

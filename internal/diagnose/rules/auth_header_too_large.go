@@ -38,7 +38,7 @@ and Kerberos MaxTokenSize 48000; restart the HTTP service. Raise the load
 balancer's header buffer too (HAProxy tune.bufsize, F5 HTTP profile maximum
 header size, NetScaler max header length).`,
 		References: []string{
-			"KB 2020943: HTTP 400 Bad Request (Request Header too long) with Kerberos",
+			"KB 2020943: HTTP 400 Bad Request (Request Header too long) with Kerberos — https://learn.microsoft.com/troubleshoot/developer/webapps/iis/www-administration-management/http-bad-request-response-kerberos",
 			"Http.sys registry settings: MaxFieldLength, MaxRequestBytes",
 		},
 		Trace: authHeaderTooLarge,

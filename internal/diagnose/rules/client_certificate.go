@@ -29,7 +29,7 @@ header the application trusts. 403.16/403.13: import the issuing CA chain into t
 server's Trusted Root / Intermediate stores (and NTAuth for mapping), make the CRL
 distribution points reachable from the server. 403.17: renew the certificate.`,
 		References: []string{
-			"KB 943891: IIS HTTP status codes (403.7, 403.12, 403.13, 403.16, 403.17)",
+			"KB 943891: IIS HTTP status codes (403.7, 403.12, 403.13, 403.16, 403.17) — https://learn.microsoft.com/en-us/troubleshoot/developer/webapps/iis/www-administration-management/http-status-code",
 			"Microsoft: HTTP Error 403.16 – client certificate untrusted or invalid",
 		},
 		Trace: clientCertificate,

@@ -29,7 +29,7 @@ Server Return where the design allows.`,
 			haproxy:   `HAProxy: add "option forwardfor" to the Exchange backend.`,
 			arr:       `IIS ARR: ARR adds X-Forwarded-For by default; check preserveClientIP / the forwarding header setting under proxy.`,
 		},
-		References: []string{"RFC 7239 Forwarded", "IIS: logging custom fields (X-Forwarded-For)"},
+		References: []string{"RFC 7239 Forwarded — https://datatracker.ietf.org/doc/html/rfc7239", "IIS: logging custom fields (X-Forwarded-For)"},
 		Trace: func(s *diagnose.Subject) *diagnose.Match {
 			if !s.Proxy.Present || s.Proxy.ClientAddress != "" {
 				return nil

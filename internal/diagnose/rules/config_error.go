@@ -41,7 +41,7 @@ Integrated mode.`,
 validateIntegratedModeConfiguration="false" where appropriate.`,
 		References: []string{
 			"KB 942055: HTTP Error 500.19 – configuration data is invalid (HRESULT table)",
-			"KB 943891: IIS HTTP status codes (500.19, 500.21–500.24)",
+			"KB 943891: IIS HTTP status codes (500.19, 500.21–500.24) — https://learn.microsoft.com/en-us/troubleshoot/developer/webapps/iis/www-administration-management/http-status-code",
 		},
 		Trace: configError,
 	}

@@ -25,7 +25,7 @@ the same certificate on the load balancer and on Exchange (or layer-4 pass-throu
 or, as a documented exception, turn Extended Protection off for the affected
 virtual directories with ExchangeExtendedProtectionManagement.ps1.`,
 		References: []string{
-			"SSPI SEC_E_BAD_BINDINGS (0x80090346)",
+			"SSPI SEC_E_BAD_BINDINGS (0x80090346) — https://learn.microsoft.com/en-us/windows/desktop/api/sspi/nf-sspi-acceptsecuritycontext",
 			"https://microsoft.github.io/CSS-Exchange/Security/Extended-Protection/",
 			"Microsoft CSS-Exchange: Extended Protection (docs/Security/Extended-Protection.md); Emerging issues, Exchange 2019 CU14/CU15",
 		},

@@ -51,7 +51,7 @@ ANCM only relayed the status. iisnode: enable logging in iisnode.yml and check
 node.exe's path (nodeProcessCommandLine).`,
 		References: []string{
 			"Microsoft: FastCGI settings (fastCgi/application)",
-			"Microsoft: Troubleshoot ASP.NET Core on IIS (app errors relayed by ANCM)",
+			"Microsoft: Troubleshoot ASP.NET Core on IIS (app errors relayed by ANCM) — https://docs.microsoft.com/en-us/aspnet/core/test/troubleshoot-azure-iis",
 			"iisnode: configuration (iisnode.yml, devErrorsEnabled)",
 		},
 		Trace: handlerError,

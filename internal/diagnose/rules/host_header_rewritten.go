@@ -36,7 +36,7 @@ Hostname.`,
 			haproxy:   `HAProxy: remove "http-request set-header Host" for the Exchange backend.`,
 			arr:       `IIS ARR: enable "Preserve client IP / host" (preserveHostHeader="true" in system.webServer/proxy) so ARR forwards the original Host.`,
 		},
-		References: []string{"RFC 9110 §7.2 Host; RFC 7239 Forwarded host="},
+		References: []string{"RFC 9110 §7.2 Host; RFC 7239 Forwarded host= — https://httpwg.org/specs/rfc9110.html"},
 		Trace:      hostRewritten,
 	}
 }

@@ -31,7 +31,7 @@ create an Alternate Service Account (computer account), register the
 load-balanced names on it and deploy the ASA credential to every Client Access
 server (RollAlternateServiceAccountPassword.ps1).`,
 		References: []string{
-			"SSPI SEC_E_WRONG_PRINCIPAL (0x80090322), SEC_E_NO_CREDENTIALS (0x8009030E)",
+			"SSPI SEC_E_WRONG_PRINCIPAL (0x80090322), SEC_E_NO_CREDENTIALS (0x8009030E) — https://learn.microsoft.com/en-us/windows/desktop/api/sspi/nf-sspi-acceptsecuritycontext",
 			"Microsoft: Configure Kerberos authentication for load-balanced Client Access services (ASA credential)",
 			"KB 871179: 401.1 loop when the pool identity has no HTTP SPN",
 		},

@@ -23,7 +23,7 @@ do not run for this URL.`,
 ExtensionlessUrlHandler-Integrated-4.0 handler is mapped and the app pool runs
 .NET CLR v4.0 in Integrated mode (or set runAllManagedModulesForAllRequests="true"
 as a last resort). Enable directory browsing only if listing the folder is wanted.`,
-		References: []string{"KB 943891: IIS HTTP status codes (403.14)", "Microsoft: HTTP Error 403.14 - Forbidden when you open an IIS webpage"},
+		References: []string{"KB 943891: IIS HTTP status codes (403.14) — https://learn.microsoft.com/en-us/troubleshoot/developer/webapps/iis/www-administration-management/http-status-code", "Microsoft: HTTP Error 403.14 - Forbidden when you open an IIS webpage"},
 		Trace: func(s *diagnose.Subject) *diagnose.Match {
 			t := s.Trace
 			if is(403, s, 14) {

@@ -30,7 +30,7 @@ for it. Application 404: the page or route does not exist (check routing, the
 controller/action, a missing .aspx). 404.3: add a mimeMap for the extension.
 404.2: allow the handler in ISAPI and CGI Restrictions. favicon.ico: add one to
 the site root to silence the noise.`,
-		References: []string{"KB 943891: IIS HTTP status codes (404.0–404.4)"},
+		References: []string{"KB 943891: IIS HTTP status codes (404.0–404.4) — https://learn.microsoft.com/en-us/troubleshoot/developer/webapps/iis/www-administration-management/http-status-code"},
 		Trace:      notFound,
 	}
 }

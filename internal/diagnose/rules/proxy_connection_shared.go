@@ -50,8 +50,8 @@ Negotiate private; check the version and that no "http-reuse always" overrides i
 			"https://github.com/dotnet/yarp/issues/1097",
 			"https://mailman.nginx.org/pipermail/nginx/2022-November/KWOMUMMDUJERP5QRAMJYLYE2QAF2URWO.html",
 			"https://github.com/ThreeMammals/Ocelot/issues/2121",
-			"https://learn.microsoft.com/en-us/azure/application-gateway/configuration-http-settings (Dedicated backend connection)",
-			"https://learn.microsoft.com/en-us/iis/configuration/system.webserver/security/authentication/windowsauthentication/ (authPersistSingleRequest)",
+			"Azure Application Gateway backend settings: Dedicated backend connection — https://learn.microsoft.com/en-us/azure/application-gateway/configuration-http-settings",
+			"IIS windowsAuthentication: authPersistSingleRequest — https://learn.microsoft.com/en-us/iis/configuration/system.webserver/security/authentication/windowsauthentication/",
 		},
 		Connection: proxyConnectionShared,
 	}

@@ -34,8 +34,8 @@ condition so rewrite/route rules do not match requests that already passed
 (e.g. {HTTP_X_ARR_LOG_ID} or {HTTP_X_FORWARDED_FOR} present). For 500.5x, fix the
 rewrite rule the trace names (URL_REWRITE events).`,
 		References: []string{
-			"KB 943891: IIS HTTP status codes (400.605, 500.50–500.52)",
-			"RFC 9110 §7.6.3 Via; RFC 7239 Forwarded",
+			"KB 943891: IIS HTTP status codes (400.605, 500.50–500.52) — https://learn.microsoft.com/en-us/troubleshoot/developer/webapps/iis/www-administration-management/http-status-code",
+			"RFC 9110 §7.6.3 Via; RFC 7239 Forwarded — https://httpwg.org/specs/rfc9110.html",
 		},
 		Trace: proxyLoop,
 	}

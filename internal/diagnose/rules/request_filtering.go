@@ -68,7 +68,7 @@ hiddenSegments, allowDoubleEscaping, verbs), or fix the client/proxy that sends
 such requests. 413 with client certificates: negotiate the certificate during the
 TLS handshake (netsh http ... clientcertnegotiation=enable) or raise
 uploadReadAheadSize.`,
-		References: []string{"KB 943891: IIS HTTP status codes (404.x request filtering, 413)"},
+		References: []string{"KB 943891: IIS HTTP status codes (404.x request filtering, 413) — https://learn.microsoft.com/en-us/troubleshoot/developer/webapps/iis/www-administration-management/http-status-code"},
 		Trace: func(s *diagnose.Subject) *diagnose.Match {
 			filtered := is(404, s, filteringSubs...) || s.Trace.StatusCode == 413
 			if !filtered {

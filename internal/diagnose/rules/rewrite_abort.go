@@ -17,7 +17,7 @@ than intended.`,
 		Fix: `If the request should have been served, narrow the rule's pattern or conditions
 (test it with the Test Pattern dialog of URL Rewrite), or change its action to a
 CustomResponse with a status (403, 404) so clients and logs show what happened.`,
-		References: []string{"Microsoft: URL Rewrite Module configuration reference (AbortRequest action)"},
+		References: []string{"Microsoft: URL Rewrite Module configuration reference (AbortRequest action) — https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2008-r2-and-2008/ee215207(v=ws.10)"},
 		Trace: func(s *diagnose.Subject) *diagnose.Match {
 			a := s.Trace.RewriteAbort
 			if a == nil {

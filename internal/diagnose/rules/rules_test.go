@@ -122,6 +122,14 @@ func TestCatalogue(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(samplesDir, r.ID)); err != nil {
 			t.Errorf("%s: no sample under samples/%s", r.ID, r.ID)
 		}
+		for _, ref := range r.References {
+			// A link must be the reference's last word, over https, for
+			// the reports to make it a link.
+			_, link := diagnose.SplitReference(ref)
+			if strings.Contains(ref, "://") && !strings.HasPrefix(link, "https://") {
+				t.Errorf("%s: reference %q has a link the reports cannot use (want \"title — https://…\")", r.ID, ref)
+			}
+		}
 	}
 }
 

@@ -31,7 +31,7 @@ X-Forwarded-Proto from the load balancer only.`,
 			arr:  `IIS ARR: set the server farm to forward over HTTPS (port 443), or clear "Require SSL" on the back end.`,
 		},
 		References: []string{
-			"KB 943891: IIS HTTP status codes (403.4 SSL required)",
+			"KB 943891: IIS HTTP status codes (403.4 SSL required) — https://learn.microsoft.com/en-us/troubleshoot/developer/webapps/iis/www-administration-management/http-status-code",
 			"Exchange Server: SSL offloading is not supported for Exchange 2016/2019; use SSL bridging",
 		},
 		Trace: sslOffload,

@@ -24,7 +24,7 @@ and <handlers><remove name="WebDAV"/></handlers> in web.config (or uninstall the
 WebDAV Publishing feature). Handler mapping: allow the verb on the mapping that
 should run (ExtensionlessUrlHandler-Integrated-4.0 verb="*"). Application: add or
 fix the action for the verb ([HttpPut], [HttpDelete], the route).`,
-		References: []string{"Microsoft: Web API PUT and DELETE return 405 with WebDAV installed", "KB 943891: IIS HTTP status codes (405)"},
+		References: []string{"Microsoft: Web API PUT and DELETE return 405 with WebDAV installed", "KB 943891: IIS HTTP status codes (405) — https://learn.microsoft.com/en-us/troubleshoot/developer/webapps/iis/www-administration-management/http-status-code"},
 		Trace: func(s *diagnose.Subject) *diagnose.Match {
 			if s.Trace.StatusCode != 405 {
 				return nil

@@ -18,7 +18,7 @@ or garbage makes every request through it fail.`,
 		Fix: `Make the proxy send a plain list of client addresses (RFC 7239's Forwarded or
 X-Forwarded-For: 203.0.113.7, 10.0.0.2), one header line, no ports; or stop IIS
 features from parsing it (ipSecurity enableProxyMode, logging custom fields).`,
-		References: []string{"KB 943891: IIS HTTP status codes (400.10 Invalid X-Forwarded-For header)"},
+		References: []string{"KB 943891: IIS HTTP status codes (400.10 Invalid X-Forwarded-For header) — https://learn.microsoft.com/en-us/troubleshoot/developer/webapps/iis/www-administration-management/http-status-code"},
 		Trace: func(s *diagnose.Subject) *diagnose.Match {
 			if !is(400, s, 10) || !s.Request.Has("X-Forwarded-For") {
 				return nil
