@@ -54,7 +54,8 @@ func TestScriptAvoidsUnsafeAPIs(t *testing.T) {
 }
 
 func TestTemplatesParse(t *testing.T) {
-	funcs := template.FuncMap{"sevclass": func(any) string { return "" }, "paras": func(string) []string { return nil }, "plural": func(int) string { return "" }}
+	funcs := template.FuncMap{"sevclass": func(any) string { return "" }, "paras": func(string) []string { return nil }, "plural": func(int) string { return "" },
+		"ref": func(string) struct{ Text, Href string } { return struct{ Text, Href string }{} }}
 	tmpl, err := template.New("report.html").Funcs(funcs).ParseFS(FS, "*.html")
 	if err != nil {
 		t.Fatal(err)
