@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -189,7 +190,8 @@ func buildBig() (bigCorpus, error) {
 		names[i] = bigName(i)
 	}
 	// Generated and read on every CPU: this is most of the test's time.
-	so := scanOptions(scan.Options{Inputs: names, Tool: "frebscan test", Workers: runtime.NumCPU(), Read: generate(true)})
+	// The rows stay in memory, as frebscan scan keeps them for HTML.
+	so := scanOptions(scan.Options{Inputs: names, Tool: "frebscan test", Workers: runtime.NumCPU(), Read: generate(true), RowsInMemory: math.MaxInt})
 	r, err := scan.Run(context.Background(), so)
 	if err != nil {
 		return bigCorpus{}, err
