@@ -105,7 +105,7 @@ fs "${sched[@]}"
 expect "first scheduled run (high findings: exit 1)" 1
 contains "first run analysed the 4 traces" "$(traces <"$work/out/last-run.json")" "4"
 [[ "$(count "$work/out/incident-*.json")" == 1 ]] && pass "one incident report written" || fail "incident reports: $(ls "$work/out")"
-head -c 64 "$work/var/state.json" | grep -q '"format": "frebscan-state"' && pass "state has the frebscan-state header" \
+head -c 64 "$work/var/state.json" | grep -Eq '"format": ?"frebscan-state"' && pass "state has the frebscan-state header" \
   || fail "state header: $(head -c 64 "$work/var/state.json")"
 "$WINE" reg query 'HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\frebscan' </dev/null >/dev/null 2>&1 \
   && pass "event source registered in the registry (event writes themselves are Wine stubs)" \
