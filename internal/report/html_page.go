@@ -55,7 +55,10 @@ type htmlPage struct {
 	Clients     []htmlBar
 	Agents      []htmlBar
 	Rows        []htmlRow
-	PageRows    int
+	// Total is every trace of the scan; LeftOut those the table does not
+	// list (see maxTableRows).
+	Total, LeftOut int
+	PageRows       int
 	Detailed    int
 	// DetailNote says which traces are shown in full when not all are.
 	DetailNote string
@@ -144,10 +147,15 @@ type htmlRow struct {
 
 // buildPage turns a scan result into the page model. detail re-reads
 // traces for the full views; it may be nil.
-func buildPage(r *scan.Result, opts Options) *htmlPage {
+func buildPage(r *scan.Result, opts Options) (*htmlPage, error) {
 	p := &htmlPage{Tool: r.Tool, Generated: r.Started.UTC().Format("2006-01-02 15:04:05 UTC"), Partial: r.Partial}
-	rowOf := map[string]int{}
-	for i, row := range r.Traces {
+	table, err := pickRows(r, opts.tableRows)
+	if err != nil {
+		return nil, fmt.Errorf("html report: %w", err)
+	}
+	p.Total, p.LeftOut = table.total, table.leftOut()
+	rowOf := make(map[string]int, len(table.rows))
+	for i, row := range table.rows {
 		rowOf[row.File] = i
 	}
 	link := func(file string) htmlLink {
@@ -161,8 +169,8 @@ func buildPage(r *scan.Result, opts Options) *htmlPage {
 	for _, k := range sortedKeys(r.Filters) {
 		p.Filters = append(p.Filters, kv{k, r.Filters[k]})
 	}
-	p.Rows = make([]htmlRow, len(r.Traces))
-	details := p.addDetails(r, opts)
+	p.Rows = make([]htmlRow, len(table.rows))
+	details := p.addDetails(r, table.rows, opts)
 	for _, g := range r.Findings {
 		hg := htmlGroup{Group: g, ID: "f-" + g.Rule, Seen: seen(g.FirstSeen, g.LastSeen), FixVendor: fixVendor(g), Explanation: g.Explanation, SeverityNote: severityNote(&g)}
 		if g.Severity == diagnose.Info {
@@ -204,7 +212,7 @@ func buildPage(r *scan.Result, opts Options) *htmlPage {
 	p.Outside = r.Outside
 	p.Warnings = r.Warnings
 	p.MoreWarnings = r.Summary.WithWarnings - len(r.Warnings)
-	return p
+	return p, nil
 }
 
 func facts(r *scan.Result) []kv {
@@ -490,10 +498,10 @@ func addMark(marks map[string]bool, e diagnose.Evidence) {
 	}
 }
 
-// detailOrder picks the traces the page shows in full, at most
-// maxDetailed: every finding's examples, then traces with findings (most
-// severe first), the slowest, and failed requests.
-func detailOrder(r *scan.Result, opts Options) map[string]bool {
+// detailOrder picks the traces the page shows in full among the rows of
+// its table, at most maxDetailed: every finding's examples, then traces
+// with findings (most severe first), the slowest, and failed requests.
+func detailOrder(r *scan.Result, rows []scan.Row, opts Options) map[string]bool {
 	out := map[string]bool{}
 	if opts.Detail == nil {
 		return out
@@ -529,7 +537,7 @@ func detailOrder(r *scan.Result, opts Options) map[string]bool {
 		sev  diagnose.Severity
 	}
 	var withFindings []ranked
-	for _, row := range r.Traces {
+	for _, row := range rows {
 		best, any := diagnose.Info, false
 		for _, f := range row.Findings {
 			if f.Severity > diagnose.Info && (!any || f.Severity > best) {
@@ -554,16 +562,16 @@ func detailOrder(r *scan.Result, opts Options) map[string]bool {
 			}
 		}
 	}
-	for _, row := range r.Traces {
+	for _, row := range rows {
 		if row.StatusCode >= 400 {
 			order = append(order, row.File)
 		}
 	}
-	for _, row := range r.Traces {
+	for _, row := range rows {
 		order = append(order, row.File)
 	}
 	inTable := map[string]bool{}
-	for _, row := range r.Traces {
+	for _, row := range rows {
 		inTable[row.File] = true
 	}
 	for _, f := range order {
