@@ -59,7 +59,7 @@ type htmlPage struct {
 	// list (see maxTableRows).
 	Total, LeftOut int
 	PageRows       int
-	Detailed    int
+	Detailed       int
 	// DetailNote says which traces are shown in full when not all are.
 	DetailNote string
 	// DetailCut says that some traces are shown in part (too large to
