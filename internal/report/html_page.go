@@ -320,9 +320,30 @@ func statusClass(code int, status string) string {
 	return ""
 }
 
-// sequences picks the client handshakes worth drawing: those with a
-// failure, the clients named in findings first.
+// sequences draws the client handshakes drawnSequences picks.
 func sequences(r *scan.Result, link func(string) htmlLink) []htmlSeq {
+	var out []htmlSeq
+	for _, d := range drawnSequences(r) {
+		seq := d.seq
+		hs := htmlSeq{Client: seq.Client, UserAgent: seq.UserAgent, Family: seq.Family, Path: seq.Path, Vendor: seq.Vendor, Earlier: d.earlier}
+		hs.Steps = steps(d.steps, link)
+		out = append(out, hs)
+	}
+	return out
+}
+
+// drawnSequence is a handshake the page draws, with the steps it shows
+// (the last maxSequenceStep, in time order) and how many earlier ones
+// it leaves out.
+type drawnSequence struct {
+	seq     *diagnose.Sequence
+	steps   []diagnose.SequenceStep
+	earlier int
+}
+
+// drawnSequences picks the client handshakes worth drawing: those with a
+// failure, the clients named in findings first.
+func drawnSequences(r *scan.Result) []drawnSequence {
 	affected := map[string]bool{}
 	for _, g := range r.Findings {
 		if g.Severity == diagnose.Info {
@@ -362,21 +383,18 @@ func sequences(r *scan.Result, link func(string) htmlLink) []htmlSeq {
 		}
 		return cands[i].seq.Key < cands[j].seq.Key
 	})
-	var out []htmlSeq
+	var out []drawnSequence
 	for i, c := range cands {
 		if i == maxSequences {
 			break
 		}
-		seq := c.seq
-		st := append([]diagnose.SequenceStep(nil), seq.Steps...)
-		sort.SliceStable(st, func(i, j int) bool { return st[i].Time.Before(st[j].Time) })
-		hs := htmlSeq{Client: seq.Client, UserAgent: seq.UserAgent, Family: seq.Family, Path: seq.Path, Vendor: seq.Vendor}
-		if len(st) > maxSequenceStep {
-			hs.Earlier = len(st) - maxSequenceStep
-			st = st[len(st)-maxSequenceStep:]
+		d := drawnSequence{seq: c.seq, steps: append([]diagnose.SequenceStep(nil), c.seq.Steps...)}
+		sort.SliceStable(d.steps, func(i, j int) bool { return d.steps[i].Time.Before(d.steps[j].Time) })
+		if len(d.steps) > maxSequenceStep {
+			d.earlier = len(d.steps) - maxSequenceStep
+			d.steps = d.steps[len(d.steps)-maxSequenceStep:]
 		}
-		hs.Steps = steps(st, link)
-		out = append(out, hs)
+		out = append(out, d)
 	}
 	return out
 }

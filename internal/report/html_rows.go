@@ -65,14 +65,14 @@ func pickRows(r *scan.Result, limit int) (tableRows, error) {
 
 // Tiers of tablePriority, most important first.
 const (
-	tierExample  = iota // a finding's example or evidence: the page links to it
+	tierExample  = iota // a finding's example or evidence, a drawn handshake step: the page links to it
 	tierFinding         // has a finding above Info
 	tierFailed          // status 400 or more
 	tierOrdinary        // the rest, slowest first
 )
 
-// tablePriority ranks a row for the table: the traces the findings cite
-// first (their links must land on a row), then traces with findings
+// tablePriority ranks a row for the table: the traces the findings and
+// the drawn handshakes cite first (their links must land on a row), then traces with findings
 // above Info (the most severe first), then failed requests, then the
 // rest; within a tier the slowest first, then by time and file. Info
 // notes do not lift a trace: one can be on every trace.
@@ -93,11 +93,20 @@ func tablePriority(row *scan.Row, examples map[string]bool) (tier int, sev diagn
 	return tierOrdinary, sev
 }
 
-// exampleFiles are the traces the findings of a page link to: each
-// group's example, its examples' traces and the files their evidence
-// names. Groups keep a bounded number of examples, so the set is small.
+// exampleFiles are the traces the page links to outside its table: each
+// finding group's example, its examples' traces, handshake steps and the
+// files their evidence names, and the steps of the handshakes it draws. Groups keep
+// a bounded number of examples and the page draws a bounded number of
+// steps, so the set is small.
 func exampleFiles(r *scan.Result) map[string]bool {
 	out := map[string]bool{}
+	for _, d := range drawnSequences(r) {
+		for _, st := range d.steps {
+			if st.File != "" {
+				out[st.File] = true
+			}
+		}
+	}
 	for _, g := range r.Findings {
 		if g.Example != "" {
 			out[g.Example] = true
@@ -105,6 +114,11 @@ func exampleFiles(r *scan.Result) map[string]bool {
 		for _, f := range g.Examples {
 			for _, t := range f.Traces {
 				out[t] = true
+			}
+			for _, st := range f.Sequence {
+				if st.File != "" {
+					out[st.File] = true
+				}
 			}
 			for _, e := range f.Evidence {
 				if e.File != "" {

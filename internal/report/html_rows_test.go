@@ -37,6 +37,7 @@ func TestPickRows(t *testing.T) {
 		name     string
 		rows     []scan.Row
 		findings []scan.Group
+		seqs     []*diagnose.Sequence
 		limit    int
 		want     []string // files, in table order
 	}{
@@ -70,6 +71,17 @@ func TestPickRows(t *testing.T) {
 			want:     []string{"ex.xml"},
 		},
 		{
+			name: "the steps of a drawn handshake, a finding's sequence",
+			rows: []scan.Row{row("slow", 1, 500, 9000), row("s1", 2, 401, 1), row("s2", 3, 403, 1), row("q2", 4, 200, 1)},
+			findings: []scan.Group{{Rule: "y", Severity: diagnose.Medium,
+				Examples: []diagnose.Finding{{Sequence: []diagnose.SequenceStep{{File: "q2"}}}}}},
+			seqs: []*diagnose.Sequence{{Key: "k", Steps: []diagnose.SequenceStep{
+				{File: "s1", Time: t0.Add(2 * time.Second), Code: 401, Status: "401.2"},
+				{File: "s2", Time: t0.Add(3 * time.Second), Code: 403, Status: "403.4"}}}},
+			limit: 3,
+			want:  []string{"s1", "s2", "q2"},
+		},
+		{
 			name:  "findings by severity, then slowest",
 			rows:  []scan.Row{row("low", 1, 200, 900, diagnose.Low), row("high", 2, 200, 1, diagnose.Info, diagnose.High), row("med1", 3, 200, 5, diagnose.Medium), row("med2", 4, 200, 6, diagnose.Medium)},
 			limit: 2,
@@ -95,7 +107,7 @@ func TestPickRows(t *testing.T) {
 			for seed := range uint64(4) {
 				rows := slices.Clone(tc.rows)
 				rand.New(rand.NewPCG(seed, 1)).Shuffle(len(rows), func(i, j int) { rows[i], rows[j] = rows[j], rows[i] })
-				got, err := pickRows(&scan.Result{Traces: rows, Findings: tc.findings}, tc.limit)
+				got, err := pickRows(&scan.Result{Traces: rows, Findings: tc.findings, Correlation: tc.seqs}, tc.limit)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -123,8 +135,7 @@ var rowLinkRe = regexp.MustCompile(`href="#t-(\d+)"`)
 // memory.
 func TestHTMLBoundedTable(t *testing.T) {
 	t.Parallel()
-	const bound = 5
-	render := func(rowsInMemory int) (*scan.Result, string) {
+	render := func(rowsInMemory, bound int) (*scan.Result, string) {
 		so := scanOptions(scan.Options{Inputs: []string{samplesDir}, Tool: "frebscan test", Clock: goldenClock, RowsInMemory: rowsInMemory, TempDir: t.TempDir()})
 		r, err := scan.Run(context.Background(), so)
 		if err != nil {
@@ -138,10 +149,14 @@ func TestHTMLBoundedTable(t *testing.T) {
 		}
 		return r, b.String()
 	}
-	r, html := render(0)
+	// The bound is the number of traces the page may link to: the table
+	// then lists those, and every link still lands on a row.
+	first, whole := render(0, 0)
+	bound := len(exampleFiles(first))
+	r, html := render(0, bound)
 	total := r.Summary.Matched
-	if total <= bound {
-		t.Fatalf("the samples hold %d traces: want more than %d", total, bound)
+	if total <= bound || bound == 0 {
+		t.Fatalf("the samples hold %d traces and link to %d: want more traces than links, and links", total, bound)
 	}
 	if n := strings.Count(html, `<tbody id="t-`); n != bound {
 		t.Errorf("%d trace rows, want the bound %d", n, bound)
@@ -158,12 +173,17 @@ func TestHTMLBoundedTable(t *testing.T) {
 	if !strings.Contains(html, scope(r.Summary)) {
 		t.Errorf("the summary should still count every trace: %q", scope(r.Summary))
 	}
-	for _, m := range rowLinkRe.FindAllStringSubmatch(html, -1) {
+	links := rowLinkRe.FindAllStringSubmatch(html, -1)
+	for _, m := range links {
 		if i, _ := strconv.Atoi(m[1]); i >= bound {
 			t.Errorf("link to row %s: the table has %d", m[0], bound)
 		}
 	}
-	_, spilled := render(3)
+	// The traces the findings and the drawn handshakes cite come first.
+	if got, want := len(links), len(rowLinkRe.FindAllString(whole, -1)); got != want || want == 0 {
+		t.Errorf("%d links to trace rows with the table bounded, %d with every row", got, want)
+	}
+	_, spilled := render(3, bound)
 	if spilled != html {
 		t.Errorf("spilled rows give another page: first difference at byte %d", firstDiff([]byte(html), []byte(spilled)))
 	}
