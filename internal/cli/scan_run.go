@@ -331,7 +331,8 @@ func (o scanFlags) rowsFor(so *scan.Options) {
 // the collector lets garbage grow to the size of that set again before
 // collecting (GOGC=100), which doubled the resident memory for nothing.
 // GOMEMLIMIT in the environment overrides it. It is a soft limit: a scan
-// that needs more (an HTML report of many traces) still gets it.
+// that needs more (very large traces read for a page's details) still
+// gets it.
 const scanMemoryLimit = 96 << 20
 
 func softMemoryLimit() {
