@@ -165,6 +165,7 @@ func TestHTMLBoundedTable(t *testing.T) {
 		fmt.Sprintf("This table lists %d of the %d traces and leaves %d out", bound, total, total-bound),
 		fmt.Sprintf("Traces (%d of %d)", bound, total),
 		"frebscan scan --format ndjson", "--format csv", "frebscan show FILE",
+		fmt.Sprintf("The %d traces the table leaves out are in frebscan scan --format ndjson or csv.", total-bound),
 	} {
 		if !strings.Contains(html, want) {
 			t.Errorf("page lacks %q", want)
