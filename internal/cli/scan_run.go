@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -323,14 +322,11 @@ func contains(list []string, s string) bool {
 }
 
 // rowsFor says what the reports of this run need of the per-trace rows:
-// none for text (counted, then dropped), all in memory for HTML (the page
-// is built whole, --out-dir writes one), else streamed through a spill
-// file, so memory stays flat in the number of traces.
+// none for text (counted, then dropped), else streamed through a spill
+// file, so memory stays flat in the number of traces. HTML (the page, the
+// --out-dir incident) streams them too and keeps a bounded table.
 func (o scanFlags) rowsFor(so *scan.Options) {
-	switch {
-	case o.OutDir != "" || o.Format == "html":
-		so.RowsInMemory = math.MaxInt
-	case o.Format == "text":
+	if o.Format == "text" && o.OutDir == "" {
 		so.NoRows = true
 	}
 }
@@ -340,7 +336,8 @@ func (o scanFlags) rowsFor(so *scan.Options) {
 // the collector lets garbage grow to the size of that set again before
 // collecting (GOGC=100), which doubled the resident memory for nothing.
 // GOMEMLIMIT in the environment overrides it. It is a soft limit: a scan
-// that needs more (an HTML report of many traces) still gets it.
+// that needs more (very large traces read for a page's details) still
+// gets it.
 const scanMemoryLimit = 96 << 20
 
 func softMemoryLimit() {

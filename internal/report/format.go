@@ -45,6 +45,9 @@ type Options struct {
 	// AllEvents lists every event of a shown trace (text) or includes the
 	// events at all (JSON), instead of the notable ones.
 	AllEvents bool
+	// tableRows bounds the trace table of an HTML page (maxTableRows when
+	// 0); tests lower it rather than scan ten thousand traces.
+	tableRows int
 }
 
 // Writer writes one document in one format.

@@ -35,14 +35,14 @@ type detailed struct {
 // addDetails fills the trace rows of the page and the detailed views of
 // the traces detailOrder picks, reading them one at a time and keeping
 // only their views, so memory holds one trace's events at a time.
-func (p *htmlPage) addDetails(r *scan.Result, opts Options) map[string]*detailed {
-	chosen := detailOrder(r, opts)
+func (p *htmlPage) addDetails(r *scan.Result, rows []scan.Row, opts Options) map[string]*detailed {
+	chosen := detailOrder(r, rows, opts)
 	out := map[string]*detailed{}
 	// Every event in full is heavy (a trace's header events alone run to
 	// kilobytes): the traces with findings get it, up to maxFullEvents of
 	// them, so a report of thousands of traces stays a few megabytes.
 	full, spent, overBudget, cut := 0, 0, 0, 0
-	for i, row := range r.Traces {
+	for i, row := range rows {
 		p.Rows[i] = traceRow(i, row)
 		p.Rows[i].Later = i >= pageRows
 		if !chosen[row.File] {
@@ -77,7 +77,11 @@ func (p *htmlPage) addDetails(r *scan.Result, opts Options) map[string]*detailed
 		p.Rows[i].Detail = v
 	}
 	if p.Detailed < len(p.Rows) {
-		p.DetailNote = fmt.Sprintf("Full details (request summary, headers, events, performance) are included for %d of the %d traces: those in findings first, then the slowest and the failed ones. Open any other trace with: frebscan show FILE.", p.Detailed, len(p.Rows))
+		listed := ""
+		if p.LeftOut > 0 {
+			listed = " listed"
+		}
+		p.DetailNote = fmt.Sprintf("Full details (request summary, headers, events, performance) are included for %d of the %d traces%s: those in findings first, then the slowest and the failed ones. Open any other trace with: frebscan show FILE.", p.Detailed, len(p.Rows), listed)
 	}
 	if overBudget > 0 {
 		p.DetailNote += fmt.Sprintf(" The details of %d more trace(s) were left out to keep the details of this page under %s.", overBudget, humanBytes(maxDetailBytes))

@@ -55,8 +55,11 @@ type htmlPage struct {
 	Clients     []htmlBar
 	Agents      []htmlBar
 	Rows        []htmlRow
-	PageRows    int
-	Detailed    int
+	// Total is every trace of the scan; LeftOut those the table does not
+	// list (see maxTableRows).
+	Total, LeftOut int
+	PageRows       int
+	Detailed       int
 	// DetailNote says which traces are shown in full when not all are.
 	DetailNote string
 	// DetailCut says that some traces are shown in part (too large to
@@ -146,10 +149,15 @@ type htmlRow struct {
 
 // buildPage turns a scan result into the page model. detail re-reads
 // traces for the full views; it may be nil.
-func buildPage(r *scan.Result, opts Options) *htmlPage {
+func buildPage(r *scan.Result, opts Options) (*htmlPage, error) {
 	p := &htmlPage{Tool: r.Tool, Generated: r.Started.UTC().Format("2006-01-02 15:04:05 UTC"), Partial: r.Partial}
-	rowOf := map[string]int{}
-	for i, row := range r.Traces {
+	table, err := pickRows(r, opts.tableRows)
+	if err != nil {
+		return nil, fmt.Errorf("html report: %w", err)
+	}
+	p.Total, p.LeftOut = table.total, table.leftOut()
+	rowOf := make(map[string]int, len(table.rows))
+	for i, row := range table.rows {
 		rowOf[row.File] = i
 	}
 	link := func(file string) htmlLink {
@@ -163,8 +171,8 @@ func buildPage(r *scan.Result, opts Options) *htmlPage {
 	for _, k := range sortedKeys(r.Filters) {
 		p.Filters = append(p.Filters, kv{k, r.Filters[k]})
 	}
-	p.Rows = make([]htmlRow, len(r.Traces))
-	details := p.addDetails(r, opts)
+	p.Rows = make([]htmlRow, len(table.rows))
+	details := p.addDetails(r, table.rows, opts)
 	for _, g := range r.Findings {
 		hg := htmlGroup{Group: g, ID: "f-" + g.Rule, Seen: seen(g.FirstSeen, g.LastSeen), FixVendor: fixVendor(g), Explanation: g.Explanation, SeverityNote: severityNote(&g), When: groupTimelineChart(g.Timeline)}
 		if g.Severity == diagnose.Info {
@@ -206,7 +214,7 @@ func buildPage(r *scan.Result, opts Options) *htmlPage {
 	p.Outside = r.Outside
 	p.Warnings = r.Warnings
 	p.MoreWarnings = r.Summary.WithWarnings - len(r.Warnings)
-	return p
+	return p, nil
 }
 
 func facts(r *scan.Result) []kv {
@@ -314,9 +322,30 @@ func statusClass(code int, status string) string {
 	return ""
 }
 
-// sequences picks the client handshakes worth drawing: those with a
-// failure, the clients named in findings first.
+// sequences draws the client handshakes drawnSequences picks.
 func sequences(r *scan.Result, link func(string) htmlLink) []htmlSeq {
+	var out []htmlSeq
+	for _, d := range drawnSequences(r) {
+		seq := d.seq
+		hs := htmlSeq{Client: seq.Client, UserAgent: seq.UserAgent, Family: seq.Family, Path: seq.Path, Vendor: seq.Vendor, Earlier: d.earlier}
+		hs.Steps = steps(d.steps, link)
+		out = append(out, hs)
+	}
+	return out
+}
+
+// drawnSequence is a handshake the page draws, with the steps it shows
+// (the last maxSequenceStep, in time order) and how many earlier ones
+// it leaves out.
+type drawnSequence struct {
+	seq     *diagnose.Sequence
+	steps   []diagnose.SequenceStep
+	earlier int
+}
+
+// drawnSequences picks the client handshakes worth drawing: those with a
+// failure, the clients named in findings first.
+func drawnSequences(r *scan.Result) []drawnSequence {
 	affected := map[string]bool{}
 	for _, g := range r.Findings {
 		if g.Severity == diagnose.Info {
@@ -356,21 +385,18 @@ func sequences(r *scan.Result, link func(string) htmlLink) []htmlSeq {
 		}
 		return cands[i].seq.Key < cands[j].seq.Key
 	})
-	var out []htmlSeq
+	var out []drawnSequence
 	for i, c := range cands {
 		if i == maxSequences {
 			break
 		}
-		seq := c.seq
-		st := append([]diagnose.SequenceStep(nil), seq.Steps...)
-		sort.SliceStable(st, func(i, j int) bool { return st[i].Time.Before(st[j].Time) })
-		hs := htmlSeq{Client: seq.Client, UserAgent: seq.UserAgent, Family: seq.Family, Path: seq.Path, Vendor: seq.Vendor}
-		if len(st) > maxSequenceStep {
-			hs.Earlier = len(st) - maxSequenceStep
-			st = st[len(st)-maxSequenceStep:]
+		d := drawnSequence{seq: c.seq, steps: append([]diagnose.SequenceStep(nil), c.seq.Steps...)}
+		sort.SliceStable(d.steps, func(i, j int) bool { return d.steps[i].Time.Before(d.steps[j].Time) })
+		if len(d.steps) > maxSequenceStep {
+			d.earlier = len(d.steps) - maxSequenceStep
+			d.steps = d.steps[len(d.steps)-maxSequenceStep:]
 		}
-		hs.Steps = steps(st, link)
-		out = append(out, hs)
+		out = append(out, d)
 	}
 	return out
 }
@@ -492,10 +518,10 @@ func addMark(marks map[string]bool, e diagnose.Evidence) {
 	}
 }
 
-// detailOrder picks the traces the page shows in full, at most
-// maxDetailed: every finding's examples, then traces with findings (most
-// severe first), the slowest, and failed requests.
-func detailOrder(r *scan.Result, opts Options) map[string]bool {
+// detailOrder picks the traces the page shows in full among the rows of
+// its table, at most maxDetailed: every finding's examples, then traces
+// with findings (most severe first), the slowest, and failed requests.
+func detailOrder(r *scan.Result, rows []scan.Row, opts Options) map[string]bool {
 	out := map[string]bool{}
 	if opts.Detail == nil {
 		return out
@@ -531,7 +557,7 @@ func detailOrder(r *scan.Result, opts Options) map[string]bool {
 		sev  diagnose.Severity
 	}
 	var withFindings []ranked
-	for _, row := range r.Traces {
+	for _, row := range rows {
 		best, any := diagnose.Info, false
 		for _, f := range row.Findings {
 			if f.Severity > diagnose.Info && (!any || f.Severity > best) {
@@ -556,16 +582,16 @@ func detailOrder(r *scan.Result, opts Options) map[string]bool {
 			}
 		}
 	}
-	for _, row := range r.Traces {
+	for _, row := range rows {
 		if row.StatusCode >= 400 {
 			order = append(order, row.File)
 		}
 	}
-	for _, row := range r.Traces {
+	for _, row := range rows {
 		order = append(order, row.File)
 	}
 	inTable := map[string]bool{}
-	for _, row := range r.Traces {
+	for _, row := range rows {
 		inTable[row.File] = true
 	}
 	for _, f := range order {

@@ -94,7 +94,10 @@ func writeScanHTML(w io.Writer, r *scan.Result, opts Options) error {
 	if err != nil {
 		return err
 	}
-	page := buildPage(r, opts)
+	page, err := buildPage(r, opts)
+	if err != nil {
+		return err
+	}
 	page.CSP = a.csp
 	var buf bytes.Buffer
 	if err := a.tmpl.Execute(&buf, htmlDoc{htmlPage: page, Style: a.style, Script: a.script}); err != nil {
