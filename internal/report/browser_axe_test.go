@@ -1,3 +1,5 @@
+//go:build !race
+
 package report
 
 import (
@@ -68,6 +70,7 @@ func axeCheck(t *testing.T, ctx context.Context, where string) {
 // TestBrowserAccessible: the samples report passes axe-core at desktop and
 // phone widths, with a trace opened.
 func TestBrowserAccessible(t *testing.T) {
+	t.Parallel() // each test has its own tab of the shared Chromium
 	ctx, _ := browse(t)
 	_, page := scanHTML(t, samplesDir)
 	for _, width := range []int64{1400, 390} {
@@ -81,6 +84,7 @@ func TestBrowserAccessible(t *testing.T) {
 // what was left out counted, passes axe-core with its summary and its
 // All events tab open.
 func TestBrowserAccessibleLargeTrace(t *testing.T) {
+	t.Parallel() // each test has its own tab of the shared Chromium
 	ctx, _ := browse(t)
 	page := largeTracePage(t)
 	loadReport(t, ctx, page, 1400, 900)

@@ -1,3 +1,5 @@
+//go:build !race
+
 package report
 
 import (
@@ -26,6 +28,7 @@ const pageOverflow = `(() => {
 // details fit the screen (no sideways panning), and numbers and status
 // codes are not broken across lines.
 func TestBrowserPhoneStacks(t *testing.T) {
+	t.Parallel() // each test has its own tab of the shared Chromium
 	ctx, w := browse(t)
 	_, page := scanHTML(t, samplesDir)
 	loadReport(t, ctx, page, 390, 900)
@@ -57,6 +60,7 @@ func TestBrowserPhoneStacks(t *testing.T) {
 // TestBrowserStatusSortsNumerically: the status column sorts by code, then
 // substatus as a number (403.4 before 403.16).
 func TestBrowserStatusSortsNumerically(t *testing.T) {
+	t.Parallel() // each test has its own tab of the shared Chromium
 	ctx, _ := browse(t)
 	_, page := scanHTML(t, samplesDir)
 	loadReport(t, ctx, page, 1400, 900)
@@ -79,6 +83,7 @@ func TestBrowserStatusSortsNumerically(t *testing.T) {
 // client families and says when nothing matches, and handshake drawings
 // whose 401 challenge legs are not drawn as failures.
 func TestBrowserNavigation(t *testing.T) {
+	t.Parallel() // each test has its own tab of the shared Chromium
 	ctx, w := browse(t)
 	_, page := scanHTML(t, samplesDir)
 	loadReport(t, ctx, page, 1400, 900)

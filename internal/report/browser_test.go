@@ -1,7 +1,16 @@
+//go:build !race
+
+// The browser tests drive Chromium from one goroutine per page: the race
+// detector finds nothing in them, and under it the in-process scans they
+// render took minutes of make test's CPU. make test runs them in its
+// non-race pass; the report code itself is raced by the other tests of
+// the package.
+
 package report
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -51,6 +60,19 @@ func chromeOptions(exe string) []chromedp.ExecAllocatorOption {
 
 // screenshotDir is $FREBSCAN_SCREENSHOTS when set (kept), else the test's
 // artifact directory (kept with go test -artifacts).
+// wantScreenshots says whether someone will look at the pictures: with
+// FREBSCAN_SCREENSHOTS=DIR or go test -artifacts. Otherwise the pages are
+// checked but not captured: full-page captures of long pages at two
+// widths were a third of the package's time in make test, for files
+// deleted at the end.
+func wantScreenshots() bool {
+	if os.Getenv("FREBSCAN_SCREENSHOTS") != "" {
+		return true
+	}
+	f := flag.Lookup("test.artifacts")
+	return f != nil && f.Value.String() == "true"
+}
+
 func screenshotDir(t *testing.T) string {
 	if d := os.Getenv("FREBSCAN_SCREENSHOTS"); d != "" {
 		if err := os.MkdirAll(d, 0o755); err != nil {
@@ -251,6 +273,9 @@ func checkPage(t *testing.T, ctx context.Context, w *pageWatch) {
 
 func screenshot(t *testing.T, ctx context.Context, name string, full bool) {
 	t.Helper()
+	if !wantScreenshots() {
+		return
+	}
 	action := chromedp.CaptureScreenshot()
 	if full {
 		action = chromedp.FullScreenshot(100)

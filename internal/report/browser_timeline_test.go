@@ -1,3 +1,5 @@
+//go:build !race
+
 package report
 
 import (
@@ -37,6 +39,7 @@ type timelineCheck struct {
 // chart of when they happened, with a text alternative, bars at 3:1
 // contrast at least, inside the screen at 1400 and 390 px.
 func TestBrowserFindingTimeline(t *testing.T) {
+	t.Parallel() // each test has its own tab of the shared Chromium
 	ctx, _ := browse(t)
 	_, page := scanHTML(t, samplesDir)
 	for _, width := range []int64{1400, 390} {

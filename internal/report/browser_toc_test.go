@@ -1,3 +1,5 @@
+//go:build !race
+
 package report
 
 import (
@@ -27,6 +29,7 @@ const tocMeasure = `(() => {
 // the summary is on the first screen, and opens from that line; at 1400
 // px the list is shown as before, without the extra line.
 func TestBrowserTOCFoldsOnPhones(t *testing.T) {
+	t.Parallel() // each test has its own tab of the shared Chromium
 	ctx, _ := browse(t)
 	_, page := scanHTML(t, samplesDir)
 
