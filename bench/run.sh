@@ -94,13 +94,15 @@ gen_id() {
 	(cd "$ROOT" && git rev-parse HEAD:internal/gen 2>/dev/null) || echo unknown
 }
 
+# current MARKFILE MARK: the data MARKFILE stands for was made complete
+# with MARK (same size, seed and generator), so it can be reused.
+current() { [ -f "$1" ] && [ "$(cat "$1")" = "$2" ]; }
+
 # corpus DIR N: a FailedReqLogFiles tree of N traces, reused if complete.
 corpus() {
 	local dir=$1 n=$2 mark
 	mark="n=$n seed=1 gen=$(gen_id)"
-	if [ -f "$dir/.complete" ] && [ "$(cat "$dir/.complete")" = "$mark" ]; then
-		return
-	fi
+	current "$dir/.complete" "$mark" && return
 	log "generating $n traces in $dir"
 	rm -rf "$dir"
 	"$BIN/frebgen" corpus -n "$n" -seed 1 -o "$dir"
@@ -111,9 +113,7 @@ corpus() {
 huge() {
 	local file=$1 size=$2 mark
 	mark="size=$size seed=1 gen=$(gen_id)"
-	if [ -f "$file.complete" ] && [ "$(cat "$file.complete")" = "$mark" ]; then
-		return
-	fi
+	current "$file.complete" "$mark" && return
 	log "generating a $size trace in $file"
 	rm -f "$file" "$file.complete"
 	"$BIN/frebgen" huge -size "$size" -seed 1 -o "$file"
@@ -124,9 +124,7 @@ huge() {
 tiny() {
 	local dir=$1 n=$2 mark
 	mark="n=$n seed=1 tiny gen=$(gen_id)"
-	if [ -f "$dir/.complete" ] && [ "$(cat "$dir/.complete")" = "$mark" ]; then
-		return
-	fi
+	current "$dir/.complete" "$mark" && return
 	log "generating $n tiny traces in $dir"
 	rm -rf "$dir"
 	"$BIN/frebgen" fleet -tiny -servers 20 -n "$((n / 20))" -seed 1 -o "$dir"
@@ -138,9 +136,7 @@ tiny() {
 doubled() {
 	local src=$1 dst=$2 mark
 	mark="of $(cat "$src/.complete")"
-	if [ -f "$dst/.complete" ] && [ "$(cat "$dst/.complete")" = "$mark" ]; then
-		return
-	fi
+	current "$dst/.complete" "$mark" && return
 	rm -rf "$dst"
 	mkdir -p "$dst"
 	cp -al "$src" "$dst/a"
@@ -315,9 +311,7 @@ scaled() {
 	per=$(find "$src" -type f -name '*.xml' | wc -l)
 	copies=$(((n + per - 1) / per))
 	mark="$copies copies of $(cat "$src/.complete")"
-	if [ -f "$dst/.complete" ] && [ "$(cat "$dst/.complete")" = "$mark" ]; then
-		return
-	fi
+	current "$dst/.complete" "$mark" && return
 	log "linking $copies copies of $src into $dst"
 	rm -rf "$dst"
 	mkdir -p "$dst"
