@@ -5,6 +5,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -66,6 +67,12 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // run is Run with the clock given, for tests that need the same bytes
 // from two runs.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer, clock func() time.Time) int {
+	return runContext(context.Background(), args, stdin, stdout, stderr, clock)
+}
+
+// runContext is run under ctx: a cancelled ctx is a Ctrl+C, for tests of
+// interrupted runs without signals.
+func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, clock func() time.Time) int {
 	engine, err := diagnose.NewEngine(rules.Catalogue())
 	if err != nil {
 		// The catalogue is compiled in; TestCatalogue keeps it valid.
@@ -75,7 +82,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, clock func() 
 	a := &app{engine: engine, build: version.Get(), clock: clock, stdin: stdin, stdout: stdout, stderr: stderr}
 	root := a.newRoot()
 	root.SetArgs(args)
-	err = root.Execute()
+	err = root.ExecuteContext(ctx)
 	if err == nil {
 		return int(ExitOK)
 	}

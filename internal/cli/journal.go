@@ -36,6 +36,9 @@ func (o scanFlags) commitRun(ctx context.Context, stderr io.Writer, r *scan.Resu
 			}
 		}
 	}
+	if prev != nil && !prev.Written && r.Partial {
+		return false, o.keepUnfinished(st, prev, j)
+	}
 	if o.OutDir != "" {
 		if prev != nil && !prev.Written && archive.ValidStamp(prev.Incident) {
 			j.Incident = prev.Incident // complete the unfinished incident
@@ -111,6 +114,34 @@ func (o scanFlags) commitRun(ctx context.Context, stderr io.Writer, r *scan.Resu
 		return alertFailed, fmt.Errorf("save state: %w", err)
 	}
 	return alertFailed, nil
+}
+
+// keepUnfinished ends a run that was interrupted (Ctrl+C) while it was to
+// complete an incident an earlier run left unwritten. It may not have read
+// all of that run's traces again, and the earlier run may have written part
+// of the incident (its JSON whole, even) before it died: writing the
+// incident from what was read, or marking it done with nothing written,
+// left the rest of its traces recorded as read, in no incident the run
+// would finish, and the incident without its alert (the kill campaign's
+// "alert never sent"). So nothing is written or sent: the journal stays
+// unfinished under the same name, now with this run's traces too, and the
+// next run reads them all again and writes the incident whole.
+func (o scanFlags) keepUnfinished(st *state.State, prev, j *state.Journal) error {
+	j.Incident = prev.Incident
+	seen := map[string]bool{}
+	var traces state.Names
+	for _, k := range append(append(state.Names{}, prev.Traces...), j.Traces...) {
+		if !seen[k] {
+			seen[k] = true
+			traces = append(traces, k)
+		}
+	}
+	j.Traces = traces
+	st.Journal = j
+	if err := st.Save(o.State); err != nil {
+		return fmt.Errorf("save state (nothing was reported or sent; the next run will try again): %w", err)
+	}
+	return nil
 }
 
 // uncommittedRun is a one-off scan's out-dir and alerts: nothing is

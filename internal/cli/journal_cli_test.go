@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -91,6 +93,62 @@ func TestJournalCompletesUnfinishedIncident(t *testing.T) {
 	}
 	if n := len(indexEntries(t, out)); n != 1 {
 		t.Errorf("%d incidents after a run with nothing new", n)
+	}
+}
+
+// TestJournalInterruptedRecovery replays the kill campaign's lost alert:
+// a run killed after committing its journal and writing its incident's
+// JSON, then a run stopped by Ctrl+C before it read those traces again.
+// The interrupted run must leave the incident unfinished, not done: the
+// run after it writes the incident whole and sends its alert, with the
+// incident's name as the alert ID.
+func TestJournalInterruptedRecovery(t *testing.T) {
+	tmp := t.TempDir()
+	got := filepath.Join(tmp, "notifications")
+	traces, out, stateFile := filepath.Join(tmp, "W3SVC1"), filepath.Join(tmp, "out"), filepath.Join(tmp, "frebscan.state")
+	copyVia(t, traces)
+	args := []string{"scan", "--state", stateFile, "--out-dir", out, "--format", "json", "--event-log", "off",
+		"--notify-cmd", notifyScript(t, tmp, got, 0), "--progress", "never", traces}
+	// The killed run: its journal, and the incident JSON it got to write.
+	st := state.New()
+	for _, f := range []string{"fr000001.xml", "fr000002.xml", "fr000003.xml", "fr000004.xml"} {
+		st.Record(filepath.Join(traces, f), nil, nil)
+	}
+	const stamp = "20260301T120000Z"
+	st.Journal = &state.Journal{Started: time.Now(), Incident: stamp, Traces: st.Recorded()}
+	if err := st.Save(stateFile); err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(out, 0o755)
+	os.WriteFile(filepath.Join(out, "incident-"+stamp+".json"), []byte(`{"traces": []}`), 0o644)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var stdout, stderr bytes.Buffer
+	if code := runContext(ctx, args, strings.NewReader(""), &stdout, &stderr, time.Now); code != int(ExitInterrupted) {
+		t.Fatalf("interrupted run: exit %d, want %d: %s", code, ExitInterrupted, stderr.String())
+	}
+	loaded, _, err := state.Load(stateFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j := loaded.Journal; j == nil || j.Written || j.Incident != stamp || len(j.Traces) != 4 {
+		t.Fatalf("journal after the interrupted run: %+v, want incident %s unfinished with its 4 traces", j, stamp)
+	}
+	if docs := notifications(t, got); len(docs) != 0 {
+		t.Errorf("the interrupted run sent %v", ids(docs))
+	}
+
+	if r := frebscan(t, args...); r.code != 1 {
+		t.Fatalf("run after the interruption: exit %d: %s", r.code, r.stderr)
+	}
+	entries := indexEntries(t, out)
+	if len(entries) != 1 || entries[0].Files["json"] != "incident-"+stamp+".json" || entries[0].Traces != 4 {
+		t.Fatalf("index: %+v, want the one incident %s with 4 traces", entries, stamp)
+	}
+	host, _ := os.Hostname()
+	if docs := notifications(t, got); len(docs) != 1 || docs[0].ID != host+"-"+stamp {
+		t.Errorf("alerts %v, want the one of incident %s", ids(docs), stamp)
 	}
 }
 
