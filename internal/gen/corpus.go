@@ -6,6 +6,7 @@ import (
 	"math/rand"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/frebscan/frebscan/internal/headers"
@@ -118,7 +119,7 @@ func corpusScenario(opt CorpusOptions, i int, server string, padded bool) Scenar
 		s.ResponseHeaders = exchangeResponse(seed, r.server, 200)
 		s.ResponseBody = ewsSOAP
 	default:
-		samples := Samples()
+		samples := sharedSamples()
 		sm := samples[rng.Intn(len(samples))]
 		s = sm.Traces[rng.Intn(len(sm.Traces))]
 		s.Seed, s.ActivityID, s.Start = seed, "", start
@@ -140,6 +141,13 @@ func corpusScenario(opt CorpusOptions, i int, server string, padded bool) Scenar
 	}
 	return s
 }
+
+// sharedSamples is Samples built once: a fifth of a corpus's traces are
+// copies of sample traces, and building every sample for each of them was
+// a third of the time to generate a corpus. Only the scenario struct is
+// copied and only its own fields are changed, so the samples' slices and
+// pointers are shared read-only.
+var sharedSamples = sync.OnceValue(Samples)
 
 // pad sizes the trace: a log-uniform target between 20 and 500 KB, met
 // with quiet tracing for small files and extra handler events and a larger

@@ -1,13 +1,16 @@
 //go:build !race
 
-// The 10,000-trace report: building it generates, reads and diagnoses
-// 10,000 traces, which under -race cost minutes of CPU and found nothing
-// the scan package's race tests do not. make test runs this file in its
+// The 10,000-trace report (building it generates, reads and diagnoses
+// 10,000 traces) and the bounded table (the samples rendered at every
+// bound): under -race they cost minutes of CPU and found nothing the scan
+// package's race tests do not. make test runs this file in its
 // second pass, without -race.
 
 package report
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -16,6 +19,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/frebscan/frebscan/internal/diagnose"
+	"github.com/frebscan/frebscan/internal/diagnose/rules"
+	"github.com/frebscan/frebscan/internal/scan"
 )
 
 // TestBrowserLargeReport loads the 10,000-trace report and logs the load
@@ -101,5 +106,67 @@ func TestHTMLLargeScanIsBounded(t *testing.T) {
 				t.Errorf("example %s of %s is not detailed", g.Example, g.Rule)
 			}
 		}
+	}
+}
+
+// TestHTMLBoundedTable: a scan of more traces than the table's bound lists
+// exactly the bound, says how many it left out and how to get them all,
+// still counts every trace in the summary, and every link of the page
+// lands on a row it lists. Spilled rows give the same page as rows in
+// memory.
+func TestHTMLBoundedTable(t *testing.T) {
+	t.Parallel()
+	render := func(rowsInMemory, bound int) (*scan.Result, string) {
+		so := scanOptions(scan.Options{Inputs: []string{samplesDir}, Tool: "frebscan test", Clock: goldenClock, RowsInMemory: rowsInMemory, TempDir: t.TempDir()})
+		r, err := scan.Run(context.Background(), so)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { r.Close() })
+		r.Outside = rules.Outside(nil, r.OutsideFacts())
+		var b bytes.Buffer
+		if err := writeScan(&b, "html", r, Options{Detail: scan.Detailer(so), tableRows: bound}); err != nil {
+			t.Fatal(err)
+		}
+		return r, b.String()
+	}
+	// The bound is the number of traces the page may link to: the table
+	// then lists those, and every link still lands on a row.
+	first, whole := render(0, 0)
+	bound := len(exampleFiles(first))
+	r, html := render(0, bound)
+	total := r.Summary.Matched
+	if total <= bound || bound == 0 {
+		t.Fatalf("the samples hold %d traces and link to %d: want more traces than links, and links", total, bound)
+	}
+	if n := strings.Count(html, `<tbody id="t-`); n != bound {
+		t.Errorf("%d trace rows, want the bound %d", n, bound)
+	}
+	for _, want := range []string{
+		fmt.Sprintf("This table lists %d of the %d traces and leaves %d out", bound, total, total-bound),
+		fmt.Sprintf("Traces (%d of %d)", bound, total),
+		"frebscan scan --format ndjson", "--format csv", "frebscan show FILE",
+		fmt.Sprintf("The %d traces the table leaves out are in frebscan scan --format ndjson or csv.", total-bound),
+	} {
+		if !strings.Contains(html, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	if !strings.Contains(html, scope(r.Summary)) {
+		t.Errorf("the summary should still count every trace: %q", scope(r.Summary))
+	}
+	links := rowLinkRe.FindAllStringSubmatch(html, -1)
+	for _, m := range links {
+		if i, _ := strconv.Atoi(m[1]); i >= bound {
+			t.Errorf("link to row %s: the table has %d", m[0], bound)
+		}
+	}
+	// The traces the findings and the drawn handshakes cite come first.
+	if got, want := len(links), len(rowLinkRe.FindAllString(whole, -1)); got != want || want == 0 {
+		t.Errorf("%d links to trace rows with the table bounded, %d with every row", got, want)
+	}
+	_, spilled := render(3, bound)
+	if spilled != html {
+		t.Errorf("spilled rows give another page: first difference at byte %d", firstDiff([]byte(html), []byte(spilled)))
 	}
 }

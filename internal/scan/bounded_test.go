@@ -131,39 +131,6 @@ func referenceTimeline(times []time.Time, codes []int) []Bucket {
 	return out
 }
 
-// TestTimelineCounter: counting as rows come, coarsening past
-// maxTimelineKeys, gives the buckets counting every row at the end gives,
-// over spans from minutes to decades.
-func TestTimelineCounter(t *testing.T) {
-	base := time.Date(2024, 3, 12, 6, 0, 0, 0, time.UTC)
-	for _, span := range []time.Duration{0, 40 * time.Minute, 30 * time.Hour, 60 * 24 * time.Hour, 3 * 365 * 24 * time.Hour, 70 * 365 * 24 * time.Hour} {
-		t.Run(span.String(), func(t *testing.T) {
-			rng := rand.New(rand.NewSource(int64(span)))
-			var times []time.Time
-			var codes []int
-			c := newTimelineCounter()
-			for range 60_000 {
-				tm := base.Add(time.Duration(rng.Int63n(int64(span) + 1)))
-				code := []int{200, 401, 404, 500, 0}[rng.Intn(5)]
-				times, codes = append(times, tm), append(codes, code)
-				c.add(tm, code)
-			}
-			if len(c.counts) > maxTimelineKeys {
-				t.Errorf("%d slices held, bound %d", len(c.counts), maxTimelineKeys)
-			}
-			got, want := c.buckets(), referenceTimeline(times, codes)
-			if len(got) != len(want) {
-				t.Fatalf("%d buckets, want %d", len(got), len(want))
-			}
-			for i := range got {
-				if !got[i].Start.Equal(want[i].Start) || fmt.Sprint(got[i].Counts) != fmt.Sprint(want[i].Counts) {
-					t.Fatalf("bucket %d: %v %v, want %v %v", i, got[i].Start, got[i].Counts, want[i].Start, want[i].Counts)
-				}
-			}
-		})
-	}
-}
-
 // TestRowStore: rows come back in report order whatever the batch size,
 // from memory when they fit and from a spill file otherwise, which is
 // never left behind.
