@@ -32,11 +32,14 @@
 #                scale, 10000 at small; 1000000 needs about 8 GB of disk
 #                and a first run of tens of minutes)
 #   BENCH_SCALING  trace counts of the scaling section (issue #18; default
-#                "10k 100k"; add 1M for a million, about an hour on 2 CPUs),
-#                "" to skip it. Each is that many hard-linked copies of the
-#                10k corpus' traces under distinct paths (no extra disk),
-#                scanned in every format that streams (text, ndjson, csv,
-#                json) for wall time, CPU time and peak RSS.
+#                "10k 100k"; add 1M for a million), "" to skip it. Each is
+#                that many hard-linked copies of the 10k corpus' traces under
+#                distinct paths (no extra disk), scanned in every format that
+#                streams (text, ndjson, csv, json) for wall time, CPU time and
+#                peak RSS. On 2 CPUs one scan of 1M takes about 10 minutes.
+#   BENCH_SCALING_RUNS  runs per measurement of the counts of 1M and more
+#                (default 1: four formats take about 45 minutes; with
+#                BENCH_RUNS=3 they took over two hours)
 #
 # Missing peers (libxml2-utils, xmlstarlet, time, python3) are installed with
 # apt-get when running as root; otherwise the script says what to install.
@@ -49,6 +52,7 @@ BENCH_RUNS=${BENCH_RUNS:-3}
 BENCH_TOOLS=${BENCH_TOOLS:-xmllint python xmlstarlet cat}
 BENCH_SECTIONS=${BENCH_SECTIONS:-peers steady scaling}
 BENCH_SCALING=${BENCH_SCALING-10k 100k}
+BENCH_SCALING_RUNS=${BENCH_SCALING_RUNS:-1}
 GO=${GO:-go}
 
 case $BENCH_SCALE in
@@ -321,7 +325,7 @@ scaled() {
 
 # scaling: frebscan in each streaming format over BENCH_SCALING traces.
 scaling() {
-	local n count dir f
+	local n count dir f runs
 	for n in $BENCH_SCALING; do
 		case $n in
 		*k) count=$((${n%k} * 1000)) ;;
@@ -331,8 +335,10 @@ scaling() {
 		dir=$DATA/scale-$n
 		scaled "$DATA/10k" "$dir" "$count"
 		list "$dir" "$TMP/scale-$n.list"
+		runs=$BENCH_RUNS
+		[ "$count" -ge 1000000 ] && runs=$BENCH_SCALING_RUNS
 		for f in text ndjson csv json; do
-			measure "scale-$n" "frebscan $f" "$TMP/scale-$n.list" "$FREBSCAN" scan --format "$f" --progress never --fail-on none "$dir"
+			BENCH_RUNS=$runs measure "scale-$n" "frebscan $f" "$TMP/scale-$n.list" "$FREBSCAN" scan --format "$f" --progress never --fail-on none "$dir"
 		done
 	done
 }
@@ -342,7 +348,7 @@ scaling() {
 report() {
 	local cpu_model
 	cpu_model=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
-	echo "### Measured $STARTED to $(date -u '+%H:%M UTC'), BENCH_SCALE=$BENCH_SCALE, best of $BENCH_RUNS runs"
+	echo "### Measured $STARTED to $(date -u '+%H:%M UTC'), BENCH_SCALE=$BENCH_SCALE, best of $BENCH_RUNS runs$([[ " $BENCH_SECTIONS " == *" scaling "* && "$BENCH_SCALING" == *M* ]] && echo " ($BENCH_SCALING_RUNS for the scaling counts of 1M and more)")"
 	echo
 	echo "- Machine: $(nproc) CPUs, ${cpu_model:-unknown CPU}, $(awk '/MemTotal/ {printf "%.0f GB", $2 / 1048576}' /proc/meminfo) RAM, $(uname -sr)"
 	echo "- Load average when the run started: $LOAD_BEFORE; when it ended: $(cut -d' ' -f1-3 /proc/loadavg)"
