@@ -46,6 +46,28 @@ func indexEntries(t *testing.T, dir string) []struct {
 	return idx.Entries
 }
 
+// killedRun leaves what a scheduled run over copyVia's four traces
+// commits before it is killed half-way: the state with its journal
+// (incident stamp reserved, not written) and, in out, the incident JSON
+// it got to write (incident).
+func killedRun(t *testing.T, traces, out, stateFile, stamp, incident string) {
+	t.Helper()
+	st := state.New()
+	for _, f := range []string{"fr000001.xml", "fr000002.xml", "fr000003.xml", "fr000004.xml"} {
+		st.Record(filepath.Join(traces, f), nil, nil)
+	}
+	st.Journal = &state.Journal{Started: time.Now(), Incident: stamp, Traces: st.Recorded()}
+	if err := st.Save(stateFile); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(out, "incident-"+stamp+".json"), []byte(incident), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestJournalCompletesUnfinishedIncident replays a run killed after its
 // journal was committed and its incident half written (the campaign's
 // kill between the first report file and the state save): the next run
@@ -56,17 +78,8 @@ func TestJournalCompletesUnfinishedIncident(t *testing.T) {
 	copyVia(t, traces)
 	args := []string{"scan", "--state", stateFile, "--out-dir", out, "--format", "json", "--event-log", "off", traces}
 	// The killed run: what it committed before it died.
-	st := state.New()
-	for _, f := range []string{"fr000001.xml", "fr000002.xml", "fr000003.xml", "fr000004.xml"} {
-		st.Record(filepath.Join(traces, f), nil, nil)
-	}
 	const stamp = "20260301T120000Z"
-	st.Journal = &state.Journal{Started: time.Now(), Incident: stamp, Traces: st.Recorded()}
-	if err := st.Save(stateFile); err != nil {
-		t.Fatal(err)
-	}
-	os.MkdirAll(out, 0o755)
-	os.WriteFile(filepath.Join(out, "incident-"+stamp+".json"), []byte(`{"half`), 0o644)
+	killedRun(t, traces, out, stateFile, stamp, `{"half`)
 
 	r := frebscan(t, args...)
 	if r.code != 1 {
@@ -110,17 +123,8 @@ func TestJournalInterruptedRecovery(t *testing.T) {
 	args := []string{"scan", "--state", stateFile, "--out-dir", out, "--format", "json", "--event-log", "off",
 		"--notify-cmd", notifyScript(t, tmp, got, 0), "--progress", "never", traces}
 	// The killed run: its journal, and the incident JSON it got to write.
-	st := state.New()
-	for _, f := range []string{"fr000001.xml", "fr000002.xml", "fr000003.xml", "fr000004.xml"} {
-		st.Record(filepath.Join(traces, f), nil, nil)
-	}
 	const stamp = "20260301T120000Z"
-	st.Journal = &state.Journal{Started: time.Now(), Incident: stamp, Traces: st.Recorded()}
-	if err := st.Save(stateFile); err != nil {
-		t.Fatal(err)
-	}
-	os.MkdirAll(out, 0o755)
-	os.WriteFile(filepath.Join(out, "incident-"+stamp+".json"), []byte(`{"traces": []}`), 0o644)
+	killedRun(t, traces, out, stateFile, stamp, `{"traces": []}`)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
