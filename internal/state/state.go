@@ -209,17 +209,25 @@ func loadCompact(path string, f *os.File) (*State, string, error) {
 	}
 	s := New()
 	s.files = t
-	s.Updated = h.Updated
-	if h.Window != nil {
-		s.Window = h.Window
+	s.restore(h.Updated, h.Window, h.Alerted, h.Journal)
+	return s, "", nil
+}
+
+// restore takes what a loaded file carries besides the file table, then
+// does what every load owes it: the traces of a run that stopped before its
+// incident was written are read again, and alert times a fast clock left
+// in the future are brought back to now.
+func (s *State) restore(updated time.Time, w Window, alerted map[string]time.Time, j *Journal) {
+	s.Updated = updated
+	if w != nil {
+		s.Window = w
 	}
-	if h.Alerted != nil {
-		s.Alerted = h.Alerted
+	if alerted != nil {
+		s.Alerted = alerted
 	}
-	s.Journal = h.Journal
+	s.Journal = j
 	s.redoPending()
 	s.clampAlerted()
-	return s, "", nil
 }
 
 // loadLegacy reads a version 1 or 2 file (or what is not a state).
@@ -250,16 +258,7 @@ func loadLegacy(path string, f *os.File) (*State, string, error) {
 	if loaded.Files != nil {
 		s.files = fromMap(loaded.Files)
 	}
-	if loaded.Window != nil {
-		s.Window = loaded.Window
-	}
-	if loaded.Alerted != nil {
-		s.Alerted = loaded.Alerted
-	}
-	s.Journal = loaded.Journal
-	s.redoPending()
-	s.clampAlerted()
-	s.Updated = loaded.Updated
+	s.restore(loaded.Updated, loaded.Window, loaded.Alerted, loaded.Journal)
 	return s, "", nil
 }
 
